@@ -1,0 +1,176 @@
+"""Resolve ``module:attr`` / ``module:factory()`` references into app objects (``flask --app`` style)."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import enum
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contract_tools.errors import AppLoadError
+
+_REF = re.compile(r"^(?P<module>[A-Za-z_][\w.]*)(?::(?P<attr>[A-Za-z_]\w*)(?P<call>\(.*\))?)?$", re.S)
+# The names flask's own CLI tries when only a module is given.
+_DEFAULT_ATTRS = ("app", "application")
+_DEFAULT_FACTORIES = ("create_app", "make_app")
+
+
+class AppKind(enum.Enum):
+    FLASK = "flask"
+    FASTAPI = "fastapi"
+    WSGI = "wsgi"
+    ASGI = "asgi"
+
+
+def is_app_reference(text: str) -> bool:
+    """True for ``pkg.mod:attr`` / ``pkg.mod:factory()``; files and URLs are not references."""
+    if "://" in text or text.endswith((".json", ".yaml", ".yml")):
+        return False
+    match = _REF.match(text.strip())
+    return bool(match and match.group("attr"))
+
+
+def app_kind(app: Any) -> AppKind:
+    """Duck-typed so that this module imports no web framework."""
+    if hasattr(app, "url_map") and hasattr(app, "wsgi_app"):
+        return AppKind.FLASK
+    if callable(getattr(app, "openapi", None)) and hasattr(app, "router"):
+        return AppKind.FASTAPI
+    call = getattr(app, "__call__", None)  # noqa: B004 - we need the signature, not callability
+    if call is not None and inspect.iscoroutinefunction(call):
+        return AppKind.ASGI
+    if inspect.iscoroutinefunction(app):
+        return AppKind.ASGI
+    if callable(app):
+        return AppKind.WSGI
+    raise AppLoadError(f"{type(app).__name__} object is neither a WSGI nor an ASGI app")
+
+
+@dataclass(frozen=True)
+class AppRef:
+    """A parsed reference; ``factory`` refs build a fresh app on every ``load()``."""
+
+    text: str
+    module: str
+    attr: str | None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    factory: bool = False
+    app_dir: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, app_dir: str | None = None) -> AppRef:
+        match = _REF.match(text.strip())
+        if not match:
+            raise AppLoadError(
+                f"{text!r} is not an app reference (expected 'module:attr' or 'module:factory()')"
+            )
+        args: tuple[Any, ...] = ()
+        kwargs: dict[str, Any] = {}
+        call = match.group("call")
+        if call:
+            args, kwargs = _literal_call_args(text, call)
+        return cls(
+            text=text,
+            module=match.group("module"),
+            attr=match.group("attr"),
+            args=args,
+            kwargs=kwargs,
+            factory=bool(call),
+            app_dir=app_dir,
+        )
+
+    def load(self) -> Any:
+        with _on_path(self.app_dir or "."):
+            module = _import(self.module, self.text)
+        attr = self.attr
+        if attr is None:
+            attr = _guess_attr(module, self.text)
+        try:
+            obj = getattr(module, attr)
+        except AttributeError:
+            raise AppLoadError(f"{self.text}: module {self.module!r} has no attribute {attr!r}") from None
+        if self.factory or (self.attr is None and attr in _DEFAULT_FACTORIES):
+            obj = _call_factory(obj, self)
+        app_kind(obj)  # raises a clear error for non-apps
+        return obj
+
+    @property
+    def kind(self) -> AppKind:
+        return app_kind(self.load())
+
+
+def load_app(text: str, app_dir: str | None = None) -> Any:
+    return AppRef.parse(text, app_dir).load()
+
+
+def _literal_call_args(text: str, call: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    try:
+        node = ast.parse(f"f{call}", mode="eval").body
+    except SyntaxError:
+        raise AppLoadError(f"{text}: cannot parse the factory call {call!r}") from None
+    assert isinstance(node, ast.Call)
+    try:
+        args = tuple(ast.literal_eval(a) for a in node.args)
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
+    except ValueError:
+        raise AppLoadError(f"{text}: factory arguments must be Python literals") from None
+    return args, kwargs
+
+
+@contextlib.contextmanager
+def _on_path(directory: str) -> Iterator[None]:
+    path = str(Path(directory).resolve())
+    added = path not in sys.path
+    if added:
+        sys.path.insert(0, path)
+    try:
+        yield
+    finally:
+        if added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(path)
+
+
+def _import(name: str, text: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise AppLoadError(f"{text}: no module named {name!r}") from exc
+        raise AppLoadError(f"{text}: importing {name!r} failed: {exc}") from exc
+    except Exception as exc:
+        raise AppLoadError(
+            f"{text}: importing {name!r} raised {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _guess_attr(module: Any, text: str) -> str:
+    for name in (*_DEFAULT_ATTRS, *_DEFAULT_FACTORIES):
+        if hasattr(module, name):
+            return name
+    raise AppLoadError(f"{text}: no 'app' or 'create_app' in module {module.__name__!r}")
+
+
+def _call_factory(obj: Any, ref: AppRef) -> Any:
+    if not callable(obj):
+        raise AppLoadError(f"{ref.text}: {ref.attr!r} is not callable")
+    try:
+        inspect.signature(obj).bind(*ref.args, **ref.kwargs)
+    except TypeError as exc:
+        raise AppLoadError(f"{ref.text}: factory {ref.attr!r} cannot be called so: {exc}") from None
+    except ValueError:
+        pass  # builtins without a signature: just try the call
+    try:
+        return obj(*ref.args, **ref.kwargs)
+    except Exception as exc:
+        raise AppLoadError(
+            f"{ref.text}: factory {ref.attr!r} raised {type(exc).__name__}: {exc}"
+        ) from exc

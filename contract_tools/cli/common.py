@@ -1,0 +1,66 @@
+"""Shared CLI plumbing: error-to-exit-code mapping, stderr console, output writing."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+import yaml
+from rich.console import Console
+
+from contract_tools.errors import ContractToolsError
+from contract_tools.fileio import write_atomic
+
+# Summaries and progress go to stderr so that stdout stays a clean document.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    GATE_FAILED = 1
+    USAGE = 2
+    LOAD_FAILED = 3
+
+
+class DocFormat(str, enum.Enum):
+    json = "json"
+    yaml = "yaml"
+
+
+class State:
+    debug = False
+
+
+@contextlib.contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn library errors into one line on stderr and the error's exit code."""
+    try:
+        yield
+    except ContractToolsError as exc:
+        if State.debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def dump_document(doc: Any, fmt: DocFormat) -> str:
+    if fmt is DocFormat.yaml:
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write to ``output`` atomically, or to stdout when no file is given."""
+    if output and output != "-":
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
