@@ -1,4 +1,4 @@
-"""Resolve ``module:attr`` / ``module:factory()`` references into app objects (``flask --app`` style)."""
+"""Resolve ``module:attr`` and ``module:factory()`` references into apps (``flask --app`` style)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from typing import Any
 
 from contract_tools.errors import AppLoadError
 
-_REF = re.compile(r"^(?P<module>[A-Za-z_][\w.]*)(?::(?P<attr>[A-Za-z_]\w*)(?P<call>\(.*\))?)?$", re.S)
+_REF = re.compile(
+    r"^(?P<module>[A-Za-z_][\w.]*)(?::(?P<attr>[A-Za-z_]\w*)(?P<call>\(.*\))?)?$", re.S
+)
 # The names flask's own CLI tries when only a module is given.
 _DEFAULT_ATTRS = ("app", "application")
 _DEFAULT_FACTORIES = ("create_app", "make_app")
@@ -96,10 +98,15 @@ class AppRef:
         try:
             obj = getattr(module, attr)
         except AttributeError:
-            raise AppLoadError(f"{self.text}: module {self.module!r} has no attribute {attr!r}") from None
+            raise AppLoadError(
+                f"{self.text}: module {self.module!r} has no attribute {attr!r}"
+            ) from None
         if self.factory or (self.attr is None and attr in _DEFAULT_FACTORIES):
             obj = _call_factory(obj, self)
-        app_kind(obj)  # raises a clear error for non-apps
+        try:
+            app_kind(obj)
+        except AppLoadError as exc:
+            raise AppLoadError(f"{self.text}: {exc}") from None
         return obj
 
     @property
