@@ -1,0 +1,299 @@
+"""The CI gate: exit codes from ``--fail-on`` and the accepted-drift baseline file.
+
+A baseline file (YAML or JSON) lists drift the team accepted on purpose::
+
+    version: 1
+    accepted:
+      - operation: GET /books/{id}
+        id: body-mismatch
+        paths: ["$.id"]
+        reason: the port returns ids as strings; clients were updated in PR 12
+        expires: 2026-09-30        # optional; after this date the drift fails again
+
+A top-level list of entries is accepted too. An entry matches a finding by operation + finding id
++ the set of differing JSON paths, never by generated values, so it survives new seeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contract_tools.errors import LoadError, UsageError
+from contract_tools.models import Finding, Level, Report
+
+Fingerprint = tuple[str, str, tuple[str, ...]]
+
+_ENTRY_KEYS = ("operation", "id", "paths", "reason", "expires")
+DEFAULT_REASON = "accepted with --update-baseline; say why"
+
+
+def parse_fail_on(text: str) -> Level | None:
+    """``error``/``warning``/``info`` -> that level; ``never`` -> None (the gate never fails)."""
+    if text.strip().lower() == "never":
+        return None
+    try:
+        return Level.parse(text)
+    except ValueError:
+        raise UsageError(
+            f"--fail-on: unknown level {text!r} (expected one of: error, warning, info, never)"
+        ) from None
+
+
+def failing(report: Report, fail_on: Level | None) -> tuple[Finding, ...]:
+    """The findings that fail the gate at ``fail_on``."""
+    if fail_on is None:
+        return ()
+    return tuple(f for f in report.findings if f.level >= fail_on)
+
+
+def exit_code_for(report: Report, fail_on: Level | None) -> int:
+    """0 when no finding is at or above ``fail_on`` (always 0 for None), else 1."""
+    return 1 if failing(report, fail_on) else 0
+
+
+def fingerprint(finding: Finding) -> Fingerprint:
+    """Finding.fingerprint with the paths as a set: duplicates in an engine's list don't matter."""
+    operation, finding_id, paths = finding.fingerprint
+    return (operation, finding_id, tuple(sorted(set(paths))))
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    """One accepted drift: what it matches, why it is accepted and until when."""
+
+    operation: str
+    id: str
+    paths: tuple[str, ...] = ()
+    reason: str = DEFAULT_REASON
+    expires: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        # Paths are a set: store them canonically so equal entries compare and dump equal.
+        object.__setattr__(self, "paths", tuple(sorted(set(self.paths))))
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        return (self.operation, self.id, self.paths)
+
+    def expired(self, today: dt.date) -> bool:
+        """An entry accepts through its expiry date and stops accepting the day after."""
+        return self.expires is not None and today > self.expires
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "operation": self.operation,
+            "id": self.id,
+            "paths": list(self.paths),
+            "reason": self.reason,
+        }
+        if self.expires is not None:
+            data["expires"] = self.expires.isoformat()
+        return data
+
+    @classmethod
+    def for_finding(cls, finding: Finding, reason: str = DEFAULT_REASON) -> BaselineEntry:
+        operation, finding_id, paths = fingerprint(finding)
+        return cls(operation=operation, id=finding_id, paths=paths, reason=reason)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The accepted-drift file: entries, unique by fingerprint."""
+
+    entries: tuple[BaselineEntry, ...] = ()
+    source: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def load(cls, path: str | Path, *, missing_ok: bool = False) -> Baseline:
+        """Read a YAML or JSON baseline; ``missing_ok`` gives an empty one (--update-baseline)."""
+        target = Path(path)
+        try:
+            text = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            if missing_ok:
+                return cls(source=str(target))
+            raise LoadError(f"{target}: baseline file not found") from None
+        except OSError as exc:
+            raise LoadError(f"{target}: cannot read baseline file: {exc.strerror}") from None
+        return cls.loads(text, source=str(target))
+
+    @classmethod
+    def loads(cls, text: str, *, source: str = "<baseline>") -> Baseline:
+        try:
+            # YAML is a superset of JSON, so one parser reads both formats.
+            data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise LoadError(f"{source}: not valid YAML or JSON{where}") from None
+        if data is None:
+            return cls(source=source)
+        if isinstance(data, Mapping):
+            unknown = sorted(set(map(str, data)) - {"version", "accepted"})
+            if unknown:
+                raise LoadError(
+                    f"{source}: unknown key {unknown[0]!r} (expected version, accepted)"
+                )
+            if data.get("version", 1) != 1:
+                raise LoadError(f"{source}: unsupported version {data.get('version')!r}")
+            data = data.get("accepted") or []
+        if not isinstance(data, list):
+            raise LoadError(f"{source}: expected a list of entries under 'accepted'")
+        entries: list[BaselineEntry] = []
+        seen: dict[Fingerprint, int] = {}
+        for number, raw in enumerate(data, 1):
+            entry = _parse_entry(raw, source, number)
+            if entry.fingerprint in seen:
+                raise LoadError(
+                    f"{source}: entry {number} ({entry.operation} {entry.id}) duplicates "
+                    f"entry {seen[entry.fingerprint]}"
+                )
+            seen[entry.fingerprint] = number
+            entries.append(entry)
+        return cls(entries=tuple(entries), source=source)
+
+    def dump(self, fmt: str = "yaml") -> str:
+        """The file text, entries sorted so that updates make small, reviewable diffs."""
+        doc = {"version": 1, "accepted": [e.to_dict() for e in _sorted(self.entries)]}
+        if fmt == "json":
+            return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "yaml":
+            return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+        raise UsageError(f"unknown baseline format {fmt!r} (expected yaml or json)")
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """What the baseline did to a run: which findings it accepted and which still count."""
+
+    report: Report
+    accepted: tuple[tuple[Finding, BaselineEntry], ...] = ()
+    expired: tuple[tuple[Finding, BaselineEntry], ...] = ()
+    stale: tuple[BaselineEntry, ...] = ()
+
+    @property
+    def new(self) -> tuple[Finding, ...]:
+        """Findings no entry (expired or not) matches."""
+        matched = {entry.fingerprint for _, entry in self.expired}
+        return tuple(f for f in self.report.findings if fingerprint(f) not in matched)
+
+    def exit_code(self, fail_on: Level | None) -> int:
+        return exit_code_for(self.report, fail_on)
+
+
+def apply(report: Report, baseline: Baseline, today: dt.date) -> GateResult:
+    """Drop accepted findings from ``report``; expired entries accept nothing.
+
+    The returned ``GateResult.report`` keeps the remaining (new and expired) findings and records
+    the outcome under ``meta["accepted_drift"]`` so every reporter can show it.
+    """
+    by_print = {entry.fingerprint: entry for entry in baseline.entries}
+    accepted: list[tuple[Finding, BaselineEntry]] = []
+    expired: list[tuple[Finding, BaselineEntry]] = []
+    remaining: list[Finding] = []
+    used: set[Fingerprint] = set()
+    for finding in report.findings:
+        entry = by_print.get(fingerprint(finding))
+        if entry is None:
+            remaining.append(finding)
+            continue
+        used.add(entry.fingerprint)
+        if entry.expired(today):
+            expired.append((finding, entry))
+            remaining.append(finding)
+        else:
+            accepted.append((finding, entry))
+    stale = tuple(e for e in baseline.entries if e.fingerprint not in used)
+    meta = dict(report.meta)
+    meta["accepted_drift"] = {
+        "file": baseline.source,
+        "accepted": [entry.to_dict() for _, entry in accepted],
+        "expired": [entry.to_dict() for _, entry in expired],
+        "stale": [entry.to_dict() for entry in stale],
+    }
+    return GateResult(
+        report=replace(report, findings=tuple(remaining), meta=meta),
+        accepted=tuple(accepted),
+        expired=tuple(expired),
+        stale=stale,
+    )
+
+
+def update(
+    baseline: Baseline, report: Report, *, reason: str = DEFAULT_REASON, prune: bool = False
+) -> Baseline:
+    """Merge: keep every entry as written (an expired one is not silently renewed), add an entry
+    for each finding no entry matches; ``prune`` also drops entries the run no longer reproduces.
+    """
+    found = {fingerprint(f): f for f in report.findings}
+    kept = [e for e in baseline.entries if not prune or e.fingerprint in found]
+    known = {e.fingerprint for e in baseline.entries}
+    added = [
+        BaselineEntry.for_finding(finding, reason)
+        for key, finding in found.items()
+        if key not in known
+    ]
+    return Baseline(entries=tuple(_sorted([*kept, *added])), source=baseline.source)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps, so a bad date is reported for its entry."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _sorted(entries: Iterable[BaselineEntry]) -> list[BaselineEntry]:
+    return sorted(entries, key=lambda e: e.fingerprint)
+
+
+def _parse_entry(raw: Any, source: str, number: int) -> BaselineEntry:
+    where = f"{source}: entry {number}"
+    if not isinstance(raw, Mapping):
+        raise LoadError(f"{where}: expected a mapping with operation, id, paths, reason")
+    label = f"{where} ({raw.get('operation', '?')} {raw.get('id', '?')})"
+    unknown = sorted(set(map(str, raw)) - set(_ENTRY_KEYS))
+    if unknown:
+        raise LoadError(f"{label}: unknown key {unknown[0]!r}")
+    for key in ("operation", "id", "reason"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise LoadError(f"{label}: {key!r} must be a non-empty string")
+    paths = raw.get("paths", [])
+    if paths is None:
+        paths = []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise LoadError(f"{label}: 'paths' must be a list of strings")
+    return BaselineEntry(
+        operation=raw["operation"].strip(),
+        id=raw["id"].strip(),
+        paths=tuple(paths),
+        reason=raw["reason"].strip(),
+        expires=_parse_date(raw.get("expires"), label),
+    )
+
+
+def _parse_date(value: Any, label: str) -> dt.date | None:
+    if value is None:
+        return None
+    # YAML already turns an unquoted 2026-01-31 into a date; JSON and quoted YAML give a string.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise LoadError(f"{label}: 'expires' must be a date YYYY-MM-DD, not {value!r}")

@@ -1,0 +1,65 @@
+"""JSON report: the stable, documented machine-readable shape (and what ``replay`` reads back).
+
+Everything except ``summary``, ``findings``, ``noise`` and ``skipped`` is copied from
+``Report.meta``'s top-level keys, in their order, after ``command``. ``summary`` is
+``meta["summary"]`` (when given) with the finding counts merged in. ``noise`` and ``skipped`` come
+from ``Report.noise`` / ``Report.skipped`` and are present for parity (or whenever non-empty).
+
+parity::
+
+    {"command": "parity", "baseline": str, "candidate": str,
+     "summary": {"operations": int, "cases": int, "findings": int, "seed": int,
+                 "duration_s": float, "error": int, "warning": int, "info": int},
+     "findings": [{"id": str, "level": "error"|"warning"|"info",
+                   "operation": "METHOD /path/{param}", "message": str, "count": int,
+                   "details": {"request": {...}, "baseline": {"status", "headers", "body"},
+                               "candidate": {...}, "paths": [...], "curl": {side: str}, ...}}],
+     "noise": [{"operation": str, "paths": [str]}],
+     "skipped": [{"operation": str, "reason": str}]}
+
+diff::
+
+    {"command": "diff", "base": str, "revision": str,
+     "summary": {"findings": int, "error": int, "warning": int, "info": int},
+     "findings": [{"id", "level", "operation", "message", "count",
+                   "details": {"location": str, "base": ..., "revision": ...}}]}
+
+When an accepted-drift baseline was applied (``gate.GateResult.report``), the meta key
+``accepted_drift`` appears too: ``{"file", "accepted", "expired", "stale"}``, each a list of
+baseline entries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from contract_tools.models import Level, Report
+from contract_tools.report.text import jsonable
+
+# Keys the reporter builds itself; a meta key of the same name would be ambiguous, so it is dropped.
+_BUILT = frozenset({"command", "summary", "findings", "noise", "skipped"})
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    """The report as plain JSON-ready data, in the documented key order."""
+    doc: dict[str, Any] = {"command": report.command}
+    for key, value in report.meta.items():
+        if key not in _BUILT:
+            doc[key] = value
+    summary: dict[str, Any] = dict(report.meta.get("summary") or {})
+    summary["findings"] = len(report.findings)
+    counts = report.counts()
+    summary.update((str(level), counts[str(level)]) for level in sorted(Level, reverse=True))
+    doc["summary"] = summary
+    doc["findings"] = [finding.to_dict() for finding in report.findings]
+    if report.command == "parity" or report.noise or report.skipped:
+        doc["noise"] = [dict(entry) for entry in report.noise]
+        doc["skipped"] = [dict(entry) for entry in report.skipped]
+    return doc
+
+
+def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
+    # fail_on does not change the document: the data is the same whichever gate reads it.
+    del fail_on
+    return json.dumps(to_document(report), indent=2, ensure_ascii=False, default=jsonable) + "\n"

@@ -1,0 +1,205 @@
+"""Markdown report for ``$GITHUB_STEP_SUMMARY`` and PR comments: a summary, then one
+collapsible ``<details>`` per finding; cut to ``limit`` bytes with a pointer to the HTML report.
+
+GitHub renders a subset of HTML inside Markdown, so every app-supplied value is either inside a
+code fence longer than any backtick run it contains, or escaped for Markdown and HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from contract_tools.models import Finding, Level, Report
+from contract_tools.report.json import to_document
+from contract_tools.report.text import (
+    _KNOWN_KEYS,
+    gates,
+    is_response,
+    strip_control,
+    to_json,
+    truncate,
+)
+
+# A PR comment holds 65,536 characters; leave room for a bot's own header around ours.
+DEFAULT_LIMIT = 60_000
+
+_ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}  # noqa: RUF001
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def render(
+    report: Report,
+    *,
+    fail_on: Level | None = Level.ERROR,
+    html_report: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> str:
+    head = _head(report, fail_on)
+    rows = _finding_rows(report)
+    blocks = [_details_block(n, f, fail_on) for n, f in enumerate(report.findings, 1)]
+    tail = _tail(report)
+    full = "\n".join([head, *rows, "", *blocks, *tail]) + "\n"
+    if _size(full) <= limit:
+        return strip_control(full)
+    # Too long: keep the head, then whole table rows, then whole details blocks while they fit
+    # beside the note that points to the HTML report; a cut block would break the HTML nesting.
+    total = len(report.findings)
+    budget = limit - _size(_truncation_note(total, total, html_report)) - 8
+    out = [head]
+    used = _size(head) + 1
+    shown = 0
+    rows_fit = True
+    for row in rows:
+        if used + _size(row) + 1 > budget:
+            rows_fit = False
+            break
+        out.append(row)
+        used += _size(row) + 1
+    if rows_fit:
+        out.append("")
+        for block in blocks:
+            if used + _size(block) + 1 > budget:
+                break
+            out.append(block)
+            used += _size(block) + 1
+            shown += 1
+    out += ["", _truncation_note(shown, total, html_report)]
+    return strip_control("\n".join(out) + "\n")
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _head(report: Report, fail_on: Level | None) -> str:
+    meta = report.meta
+    failing = sum(1 for f in report.findings if gates(f, fail_on))
+    if fail_on is None:
+        verdict = f"{len(report.findings)} findings (gate off)"
+        icon = "ℹ️"  # noqa: RUF001
+    elif failing:
+        verdict = f"{failing} findings at or above {fail_on}"
+        icon = "❌"
+    else:
+        verdict = f"no finding at or above {fail_on}"
+        icon = "✅"
+    lines = [f"## {icon} contract-tools {report.command}: {verdict}", ""]
+    for left, right in (("baseline", "candidate"), ("base", "revision")):
+        if left in meta or right in meta:
+            lines.append(f"{code(str(meta.get(left, '?')))} → {code(str(meta.get(right, '?')))}")
+            lines.append("")
+            break
+    summary: dict[str, Any] = to_document(report)["summary"]
+    lines.append("| " + " | ".join(inline(k.replace("_", " ")) for k in summary) + " |")
+    lines.append("|" + " ---: |" * len(summary))
+    lines.append("| " + " | ".join(inline(str(v)) for v in summary.values()) + " |")
+    if report.findings:
+        lines.append("")
+        lines.append("| # | level | operation | finding | message | cases |")
+        lines.append("| ---: | --- | --- | --- | --- | ---: |")
+    return "\n".join(lines)
+
+
+def _finding_rows(report: Report) -> list[str]:
+    return [
+        f"| {n} | {_ICONS[f.level]} {f.level} | {code(f.operation)} | {code(f.id)} "
+        f"| {inline(f.message)} | {f.count} |"
+        for n, f in enumerate(report.findings, 1)
+    ]
+
+
+def _details_block(number: int, finding: Finding, fail_on: Level | None) -> str:
+    gate = " (fails the gate)" if gates(finding, fail_on) else ""
+    summary = (
+        f"{_ICONS[finding.level]} <b>{number}. {html(str(finding.level))}</b> "
+        f"<code>{html(finding.id)}</code> {html(finding.operation)}: "
+        f"{html(finding.message)}{gate}"
+    )
+    parts = ["<details>", f"<summary>{summary}</summary>", ""]
+    details = finding.details
+    paths = details.get("paths")
+    if paths:
+        parts.append("**Differing paths:** " + ", ".join(code(str(p)) for p in paths))
+        parts.append("")
+    if "request" in details:
+        parts += ["**Request**", "", fence(to_json(details["request"]), "json"), ""]
+    curl = details.get("curl")
+    if isinstance(curl, Mapping) and curl:
+        commands = "\n".join(f"# {side}\n{command}" for side, command in curl.items())
+        parts += ["**Reproduce**", "", fence(commands, "sh"), ""]
+    for side in ("baseline", "candidate"):
+        response = details.get(side)
+        if is_response(response):
+            parts += [f"**{side.capitalize()} response**", "", fence(to_json(response), "json"), ""]
+    extra = {
+        k: v
+        for k, v in details.items()
+        if k not in _KNOWN_KEYS or (k in ("baseline", "candidate") and not is_response(v))
+    }
+    if isinstance(curl, str):
+        extra["curl"] = curl
+    for key, value in extra.items():
+        text = value if isinstance(value, str) else to_json(value)
+        if "\n" in text or len(text) > 80:
+            lang = "python" if key == "pytest" else ("" if isinstance(value, str) else "json")
+            parts += [f"**{inline(key)}**", "", fence(text, lang), ""]
+        else:
+            parts += [f"**{inline(key)}:** {code(text)}", ""]
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+def _tail(report: Report) -> list[str]:
+    lines: list[str] = []
+    if report.noise:
+        lines += ["", "### Noise (differs between two baseline answers; not compared)", ""]
+        for entry in report.noise:
+            paths = ", ".join(code(str(p)) for p in entry.get("paths", ()))
+            lines.append(f"- {code(str(entry.get('operation', '?')))}: {paths}")
+    if report.skipped:
+        lines += ["", "### Skipped operations", ""]
+        for entry in report.skipped:
+            op = code(str(entry.get("operation", "?")))
+            lines.append(f"- {op}: {inline(str(entry.get('reason', '')))}")
+    return lines
+
+
+def _truncation_note(shown: int, total: int, html_report: str | None) -> str:
+    where = f"the HTML report ({code(html_report)})" if html_report else "the HTML report"
+    return (
+        f"> **Truncated:** this summary shows {shown} of {total} findings in detail to stay "
+        f"within the size GitHub accepts. See {where} for everything."
+    )
+
+
+def html(text: str) -> str:
+    """Escape for raw HTML such as ``<summary>``; GitHub does not apply Markdown there."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def inline(text: str) -> str:
+    """Escape for a Markdown table cell or paragraph: structure characters and HTML."""
+    text = truncate(text, 500).replace("\r", " ").replace("\n", " ")
+    return html(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def code(text: str) -> str:
+    """An inline code span that no backtick or pipe inside ``text`` can end early."""
+    text = truncate(text, 500).replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def fence(text: str, lang: str = "") -> str:
+    """A fenced block longer than any backtick run in ``text``, so a body cannot close it."""
+    text = truncate(text)
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text}\n{ticks}"
+
+
+__all__ = ["DEFAULT_LIMIT", "render"]

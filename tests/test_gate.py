@@ -1,0 +1,217 @@
+"""Gate semantics: fail-on levels, and the accepted-drift baseline (accepted/expired/stale/new)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from contract_tools.errors import LoadError, UsageError
+from contract_tools.gate import (
+    Baseline,
+    BaselineEntry,
+    apply,
+    exit_code_for,
+    parse_fail_on,
+    update,
+)
+from contract_tools.models import Finding, Level, Report
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def finding(
+    op: str, fid: str, paths: list[str], level: Level = Level.ERROR, **extra: object
+) -> Finding:
+    return Finding(
+        id=fid, level=level, operation=op, message="m", details={"paths": paths, **extra}
+    )
+
+
+REPORT = Report.of(
+    "parity",
+    [
+        finding("GET /a", "body-mismatch", ["$.x", "$.y"], request={"path": "/a?seed=1"}),
+        finding("GET /b", "status-mismatch", []),
+        finding("GET /c", "body-mismatch", ["$.z"]),
+    ],
+    baseline="old",
+    candidate="new",
+)
+
+BASELINE_YAML = """\
+version: 1
+accepted:
+  - operation: GET /a
+    id: body-mismatch
+    paths: ["$.y", "$.x", "$.x"]    # order and duplicates don't matter
+    reason: ids became strings on purpose
+  - operation: GET /b
+    id: status-mismatch
+    reason: 422 is the port's validation status
+    expires: 2026-05-31
+  - operation: GET /gone
+    id: crash
+    paths: []
+    reason: fixed long ago
+    expires: "2027-01-01"
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("error", Level.ERROR), ("WARNING", Level.WARNING), ("info", Level.INFO), ("never", None)],
+)
+def test_parse_fail_on(text: str, level: Level | None) -> None:
+    assert parse_fail_on(text) is level
+
+
+def test_parse_fail_on_rejects_unknown() -> None:
+    with pytest.raises(UsageError, match=r"^--fail-on: unknown level 'fatal' \(expected one of"):
+        parse_fail_on("fatal")
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [(Level.ERROR, 0), (Level.WARNING, 1), (Level.INFO, 1), (None, 0)],
+)
+def test_exit_code_for_levels(fail_on: Level | None, code: int) -> None:
+    report = Report.of("diff", [finding("GET /a", "x", [], Level.WARNING)])
+    assert exit_code_for(report, fail_on) == code
+
+
+def test_exit_code_for_empty_report() -> None:
+    assert exit_code_for(Report.of("diff", []), Level.INFO) == 0
+
+
+def test_apply_accepted_expired_stale_new(tmp_path: Path) -> None:
+    path = tmp_path / "drift.yaml"
+    path.write_text(BASELINE_YAML, encoding="utf-8")
+    baseline = Baseline.load(path)
+    result = apply(REPORT, baseline, TODAY)
+
+    assert [(f.operation, e.reason) for f, e in result.accepted] == [
+        ("GET /a", "ids became strings on purpose")
+    ]
+    assert [(f.operation, e.expires) for f, e in result.expired] == [
+        ("GET /b", dt.date(2026, 5, 31))
+    ]
+    assert [e.operation for e in result.stale] == ["GET /gone"]
+    assert [f.operation for f in result.new] == ["GET /c"]
+    assert [f.operation for f in result.report.findings] == ["GET /b", "GET /c"]
+    assert result.exit_code(Level.ERROR) == 1
+    drift = result.report.meta["accepted_drift"]
+    assert drift["file"] == str(path)
+    assert [e["operation"] for e in drift["accepted"]] == ["GET /a"]
+    assert [e["operation"] for e in drift["expired"]] == ["GET /b"]
+    assert [e["operation"] for e in drift["stale"]] == ["GET /gone"]
+    assert result.report.meta["baseline"] == "old"
+
+
+def test_entry_accepts_through_its_expiry_date() -> None:
+    entry = BaselineEntry("GET /b", "status-mismatch", (), "r", dt.date(2026, 5, 31))
+    assert not entry.expired(dt.date(2026, 5, 31))
+    assert entry.expired(dt.date(2026, 6, 1))
+
+
+def test_everything_accepted_passes_the_gate() -> None:
+    baseline = update(Baseline(), REPORT)
+    result = apply(REPORT, baseline, TODAY)
+    assert result.report.findings == ()
+    assert len(result.accepted) == 3
+    assert result.exit_code(Level.INFO) == 0
+
+
+def test_matching_ignores_generated_values() -> None:
+    baseline = Baseline((BaselineEntry("GET /a", "body-mismatch", ("$.x", "$.y"), "r"),))
+    other_seed = Report.of(
+        "parity",
+        [finding("GET /a", "body-mismatch", ["$.y", "$.x"], request={"path": "/a?seed=99"})],
+    )
+    assert len(apply(other_seed, baseline, TODAY).accepted) == 1
+    different_paths = Report.of("parity", [finding("GET /a", "body-mismatch", ["$.x"])])
+    assert len(apply(different_paths, baseline, TODAY).new) == 1
+
+
+def test_update_merges_and_dump_roundtrips(tmp_path: Path) -> None:
+    existing = Baseline.loads(BASELINE_YAML, source="drift.yaml")
+    merged = update(existing, REPORT)
+    assert [(e.operation, e.reason) for e in merged.entries] == [
+        ("GET /a", "ids became strings on purpose"),
+        ("GET /b", "422 is the port's validation status"),
+        ("GET /c", "accepted with --update-baseline; say why"),
+        ("GET /gone", "fixed long ago"),
+    ]
+    # An expired entry is kept as written: renewing it is a human decision.
+    assert merged.entries[1].expires == dt.date(2026, 5, 31)
+    pruned = update(existing, REPORT, prune=True)
+    assert [e.operation for e in pruned.entries] == ["GET /a", "GET /b", "GET /c"]
+
+    assert merged.dump().splitlines()[:8] == [
+        "version: 1",
+        "accepted:",
+        "- operation: GET /a",
+        "  id: body-mismatch",
+        "  paths:",
+        "  - $.x",
+        "  - $.y",
+        "  reason: ids became strings on purpose",
+    ]
+    for fmt in ("yaml", "json"):
+        again = Baseline.loads(merged.dump(fmt), source=f"x.{fmt}")
+        assert again.entries == merged.entries
+
+
+def test_load_accepts_a_plain_json_list(tmp_path: Path) -> None:
+    path = tmp_path / "drift.json"
+    path.write_text(
+        '[{"operation": "GET /a", "id": "crash", "reason": "known", "expires": "2026-01-02"}]',
+        encoding="utf-8",
+    )
+    assert Baseline.load(path).entries == (
+        BaselineEntry("GET /a", "crash", (), "known", dt.date(2026, 1, 2)),
+    )
+
+
+def test_load_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match=r"drift\.yaml: baseline file not found$"):
+        Baseline.load(tmp_path / "drift.yaml")
+    assert Baseline.load(tmp_path / "drift.yaml", missing_ok=True).entries == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("accepted: [1]", "b.yaml: entry 1: expected a mapping with operation, id, paths, reason"),
+        (
+            "- {operation: GET /a, id: crash}",
+            "b.yaml: entry 1 (GET /a crash): 'reason' must be a non-empty string",
+        ),
+        (
+            "- {operation: GET /a, id: crash, reason: r, expires: 2026-13-01}",
+            "b.yaml: entry 1 (GET /a crash): 'expires' must be a date YYYY-MM-DD, not '2026-13-01'",
+        ),
+        (
+            "- {operation: GET /a, id: crash, reason: r, path: [x]}",
+            "b.yaml: entry 1 (GET /a crash): unknown key 'path'",
+        ),
+        (
+            "- {operation: GET /a, id: crash, reason: r, paths: x}",
+            "b.yaml: entry 1 (GET /a crash): 'paths' must be a list of strings",
+        ),
+        (
+            "- {operation: GET /a, id: crash, reason: r}\n"
+            "- {operation: GET /a, id: crash, reason: s}",
+            "b.yaml: entry 2 (GET /a crash) duplicates entry 1",
+        ),
+        ("accepted: [\n", "b.yaml: not valid YAML or JSON at line 2"),
+        ("entries: []", "b.yaml: unknown key 'entries' (expected version, accepted)"),
+        ("just text", "b.yaml: expected a list of entries under 'accepted'"),
+    ],
+)
+def test_malformed_baseline(text: str, message: str) -> None:
+    with pytest.raises(LoadError) as info:
+        Baseline.loads(text, source="b.yaml")
+    assert str(info.value) == message
+    assert "\n" not in str(info.value)
