@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from contract_tools import __version__
-from contract_tools.cli import flask_spec
+from contract_tools.cli import diff, fastapi_spec, flask_spec, parity, rules
 from contract_tools.cli.common import State
 
 app = typer.Typer(
@@ -38,6 +38,10 @@ def main(
 
 
 flask_spec.register(app)
+fastapi_spec.register(app)
+diff.register(app)
+rules.register(app)
+parity.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,45 @@
+"""The contract diff: canonicalise both documents, pair operations, run every rule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contract_tools.diff.pair import OperationPair
+from contract_tools.diff.registry import all_rules
+from contract_tools.models import Finding, Level
+from contract_tools.spec.canonical import CanonicalSpec, canonicalize
+
+
+def diff_specs(
+    base: Mapping[str, Any],
+    revision: Mapping[str, Any],
+    *,
+    levels: Mapping[str, Level] | None = None,
+) -> list[Finding]:
+    """Findings for every contract change from ``base`` to ``revision``.
+
+    ``levels`` overrides default levels by rule id; ids of other tools' rules are ignored so
+    that one configuration table can serve every command.
+    """
+    return diff_canonical(canonicalize(base), canonicalize(revision), levels=levels)
+
+
+def diff_canonical(
+    base: CanonicalSpec,
+    revision: CanonicalSpec,
+    *,
+    levels: Mapping[str, Level] | None = None,
+) -> list[Finding]:
+    rules = all_rules()
+    overrides = levels or {}
+    findings: list[Finding] = []
+    for key in sorted(base.operations.keys() | revision.operations.keys()):
+        pair = OperationPair.build(base.operations.get(key), revision.operations.get(key))
+        label = pair.label
+        for rule in rules:
+            level = overrides.get(rule.id, rule.level)
+            for hit in rule.check(pair):
+                details = {"direction": str(rule.direction), **hit.details}
+                findings.append(Finding(rule.id, level, label, hit.message, details))
+    return findings
