@@ -50,6 +50,9 @@ _SUBSCHEMA_LISTS = ("prefixItems", "allOf", "anyOf", "oneOf")
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _VALIDATION_SCHEMA = "HTTPValidationError"
+_WERKZEUG_CONVERTER = "x-werkzeug-converter"
+# flask-spec marks what an unannotated app cannot tell; absence there is not a contract.
+DRAFT = "x-contract-tools-draft"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Operation:
     security_schemes: dict[str, dict[str, Any]]
     deprecated: bool = False
     operation_id: str | None = None
+    # True where a draft (flask-spec) could not see whether the operation reads a body.
+    body_unknown: bool = False
 
     @property
     def label(self) -> str:
@@ -130,6 +135,9 @@ class _Canonicalizer:
         self.version = str(doc.get("openapi", ""))
         self._memo: dict[str, dict[str, Any]] = {}
         self._active: set[str] = set()
+        draft = doc.get(DRAFT)
+        unknown = draft.get("unknown") if isinstance(draft, Mapping) else None
+        self._draft_unknown = frozenset(unknown) if isinstance(unknown, list) else frozenset()
 
     # -- references -------------------------------------------------------------------------
 
@@ -191,6 +199,9 @@ class _Canonicalizer:
         return result
 
     def _schema_object(self, node: Mapping[str, Any]) -> dict[str, Any]:
+        numeric = _werkzeug_numeric(node)
+        if numeric is not None:
+            return numeric
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _ANNOTATIONS or key.startswith("x-") or key == "nullable":
@@ -203,6 +214,8 @@ class _Canonicalizer:
                 out[key] = {name: self.schema(sub) for name, sub in value.items()}
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 out[key] = [self.schema(sub) for sub in value]
+            elif key == "pattern" and isinstance(value, str):
+                out[key] = _NEWLINE_GUARD.sub("$", value)
             else:
                 out[key] = value
         types = out.get("type")
@@ -344,6 +357,7 @@ class _Canonicalizer:
             security_schemes={},
             deprecated=bool(raw.get("deprecated", False)),
             operation_id=raw.get("operationId"),
+            body_unknown=body is None and "requestBody" in self._draft_unknown,
         )
 
     def _parameter(self, raw: Any) -> Parameter:
@@ -399,6 +413,33 @@ class _Canonicalizer:
 
 
 # -- schema helpers (pure) ----------------------------------------------------------------------
+
+
+# flask-spec writes ``$(?!\n)`` for Python validators; ECMA-262 reads that as plain ``$``.
+_NEWLINE_GUARD = re.compile(r"\$\(\?!\\n\)$")
+
+
+def _werkzeug_numeric(node: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A Werkzeug int/float path value written as text is, as a contract, a number.
+
+    Werkzeug's ``float`` needs a literal dot and ``fixed_digits`` needs zero padding, so flask-spec
+    states them as patterns; a port that takes ``number``/``integer`` accepts every one of those
+    values, so comparing them as text would report a widening as a type change.
+    """
+    converter = node.get(_WERKZEUG_CONVERTER)
+    if not isinstance(converter, Mapping) or node.get("type") != "string":
+        return None
+    kind = {"int": "integer", "float": "number"}.get(str(converter.get("name")))
+    if kind is None:
+        return None
+    out: dict[str, Any] = {"type": {kind}}
+    if converter.get("min") is not None:
+        out["minimum"] = converter["min"]
+    elif not converter.get("signed"):
+        out["minimum"] = 0
+    if converter.get("max") is not None:
+        out["maximum"] = converter["max"]
+    return _tidy(out)
 
 
 def _is_null_schema(schema: Mapping[str, Any]) -> bool:

@@ -23,6 +23,7 @@ from contract_tools.errors import AppLoadError
 from contract_tools.spec.converters import EXTENSION, ConverterSpec, Schema, converter_schema
 
 UNREPRESENTABLE = "x-contract-tools-unrepresentable"
+DRAFT = "x-contract-tools-draft"
 RULE_EXTENSION = "x-werkzeug-rule"
 
 # A variable part of a rule: <name>, <conv:name>, <conv(args):name>. Same grammar as Werkzeug's.
@@ -120,6 +121,9 @@ class _Builder:
         if self.options.server_name or self.app.config.get("SERVER_NAME"):
             document["servers"] = [{"url": f"http://{self._server_name()}"}]
         document["paths"] = paths
+        # Request bodies and response shapes live in view code, not the url_map: say so, so a
+        # diff does not read "no requestBody" as "takes no body".
+        document[DRAFT] = {"generator": "contract-tools flask-spec", "unknown": ["requestBody"]}
         if tags:
             document["tags"] = [{"name": name} for name in sorted(tags)]
         if self.unrepresentable:

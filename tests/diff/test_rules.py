@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from contract_tools.diff.engine import diff_specs
@@ -122,3 +124,33 @@ def test_default_response_stands_for_any_status() -> None:
     revision = base_spec()
     revision["paths"]["/items/{item_id}"]["post"]["responses"]["409"] = {"description": "c"}
     assert diff_specs(base, revision) == []
+
+
+def test_draft_without_a_body_says_nothing_about_bodies() -> None:
+    def spec(body: bool, draft: bool) -> dict[str, Any]:
+        op: dict[str, Any] = {"responses": {"default": {"description": "any"}}}
+        if body:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        doc: dict[str, Any] = {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"post": op}},
+        }
+        if draft:
+            doc["x-contract-tools-draft"] = {"unknown": ["requestBody"]}
+        return doc
+
+    def ids(base: dict[str, Any], revision: dict[str, Any]) -> set[str]:
+        return {f.id for f in diff_specs(base, revision)}
+
+    assert ids(spec(body=False, draft=True), spec(body=True, draft=False)) == set()
+    assert ids(spec(body=True, draft=False), spec(body=False, draft=True)) == set()
+    assert ids(spec(body=False, draft=False), spec(body=True, draft=False)) == {
+        "request-body-became-required"
+    }
+    assert ids(spec(body=True, draft=False), spec(body=False, draft=False)) == {
+        "request-body-removed"
+    }

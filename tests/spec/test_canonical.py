@@ -104,3 +104,65 @@ def test_fastapi_artefacts_flagged() -> None:
     assert op.responses["422"].validation_artefact
     assert not op.responses["200"].validation_artefact
     assert op.responses["200"].content == {"application/json": {}}
+
+
+def _path_param_schema(schema: dict[str, Any], draft: bool = False) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/p/{v}": {
+                "get": {
+                    "parameters": [{"name": "v", "in": "path", "required": True, "schema": schema}],
+                    "responses": {"default": {"description": "any"}},
+                }
+            }
+        },
+    }
+    op = canonicalize(doc).operations[("GET", "/p/{}")]
+    return op.parameters[("path", "0")].schema
+
+
+def test_werkzeug_numeric_text_reads_as_its_number() -> None:
+    float_text = {
+        "type": "string",
+        "pattern": "^\\d+\\.\\d+$(?!\\n)",
+        "x-werkzeug-converter": {"name": "float", "arguments": "max=9.5", "max": 9.5},
+    }
+    assert _path_param_schema(float_text) == {"type": ["number"], "minimum": 0, "maximum": 9.5}
+    fixed = {
+        "type": "string",
+        "pattern": "^(?=.{4}$(?!\\n))-?\\d+$(?!\\n)",
+        "x-werkzeug-converter": {"name": "int", "fixed_digits": 4, "signed": True},
+    }
+    assert _path_param_schema(fixed) == {"type": ["integer"]}
+    # Only Werkzeug's numeric converters: a plain string with that extension name is untouched.
+    assert _path_param_schema({"type": "string", "x-werkzeug-converter": {"name": "uuid"}}) == {
+        "type": ["string"]
+    }
+
+
+def test_newline_guard_is_the_same_pattern() -> None:
+    guarded = _path_param_schema({"type": "string", "pattern": "^97[89]\\d{10}$(?!\\n)"})
+    plain = _path_param_schema({"type": "string", "pattern": "^97[89]\\d{10}$"})
+    assert guarded == plain == {"type": ["string"], "pattern": "^97[89]\\d{10}$"}
+
+
+def test_draft_marks_absent_bodies_unknown() -> None:
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "x-contract-tools-draft": {"unknown": ["requestBody"]},
+        "paths": {
+            "/a": {
+                "post": {"responses": {"default": {"description": "any"}}},
+                "put": {
+                    "requestBody": {"content": {"application/json": {"schema": {}}}},
+                    "responses": {"default": {"description": "any"}},
+                },
+            }
+        },
+    }
+    spec = canonicalize(doc)
+    assert spec.operations[("POST", "/a")].body_unknown is True
+    assert spec.operations[("PUT", "/a")].body_unknown is False
+    del doc["x-contract-tools-draft"]
+    assert canonicalize(doc).operations[("POST", "/a")].body_unknown is False

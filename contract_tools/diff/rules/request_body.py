@@ -37,6 +37,8 @@ def request_body_became_required(pair: OperationPair) -> Iterator[Hit]:
     if both is None or both[1].body is None or not both[1].body.required:
         return
     old = both[0].body
+    if old is None and both[0].body_unknown:
+        return  # a draft that cannot see bodies says nothing about them
     if old is None or not old.required:
         yield Hit(
             "request body is now required",
@@ -48,7 +50,9 @@ def request_body_became_required(pair: OperationPair) -> Iterator[Hit]:
 def request_body_removed(pair: OperationPair) -> Iterator[Hit]:
     """Clients still send a body that the operation now ignores or rejects."""
     both = pair.both
-    if both is not None and both[0].body is not None and both[1].body is None:
+    if both is None or both[1].body_unknown:
+        return
+    if both[0].body is not None and both[1].body is None:
         yield Hit("request body was removed", {"base": "present", "revision": "absent"})
 
 
