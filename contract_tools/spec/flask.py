@@ -21,6 +21,7 @@ from werkzeug.routing import Map, Rule
 
 from contract_tools.errors import AppLoadError
 from contract_tools.spec.converters import EXTENSION, ConverterSpec, Schema, converter_schema
+from contract_tools.spec.view_source import read_parameters
 
 UNREPRESENTABLE = "x-contract-tools-unrepresentable"
 DRAFT = "x-contract-tools-draft"
@@ -41,6 +42,8 @@ class FlaskSpecOptions:
     include_options: bool = False
     include_static: bool = False
     server_name: str | None = None
+    # Read query parameters and headers from view source (request.args.get(..., type=int)).
+    infer_parameters: bool = True
     title: str | None = None
     version: str = "0.0.0"
 
@@ -102,6 +105,7 @@ class _Builder:
         self.diagnostics: list[str] = []
         self.unrepresentable: list[dict[str, Any]] = []
         self._schema_cache: dict[tuple[str, str | None], Schema] = {}
+        self._read_cache: dict[tuple[int, frozenset[str]], list[Schema]] = {}
 
     def build(self) -> FlaskSpecResult:
         operations: list[_Operation] = []
@@ -123,7 +127,11 @@ class _Builder:
         document["paths"] = paths
         # Request bodies and response shapes live in view code, not the url_map: say so, so a
         # diff does not read "no requestBody" as "takes no body".
-        document[DRAFT] = {"generator": "contract-tools flask-spec", "unknown": ["requestBody"]}
+        document[DRAFT] = {
+            "generator": "contract-tools flask-spec",
+            "unknown": ["requestBody"],
+            "inferred": ["query", "header"] if self.options.infer_parameters else [],
+        }
         if tags:
             document["tags"] = [{"name": name} for name in sorted(tags)]
         if self.unrepresentable:
@@ -255,8 +263,9 @@ class _Builder:
         if description:
             operation["description"] = description
         operation["operationId"] = _operation_id(op, multi_rule, used_ids)
-        if op.parameters:
-            operation["parameters"] = op.parameters
+        parameters = op.parameters + self._read_parameters(rule, op.method)
+        if parameters:
+            operation["parameters"] = parameters
         operation["responses"] = self._responses(rule)
         extension: dict[str, Any] = {"rule": rule.rule, "endpoint": rule.endpoint}
         if not rule.strict_slashes:
@@ -298,6 +307,30 @@ class _Builder:
             if other is not rule and other.defaults and other.provides_defaults_for(rule):
                 return other
         return None
+
+    def _handler(self, rule: Rule, method: str) -> Any:
+        """The function that answers ``method`` on ``rule``: a view, or a MethodView method."""
+        view = self.app.view_functions.get(rule.endpoint)
+        view_class = getattr(view, "view_class", None)
+        if view_class is None:
+            return view
+        handler = getattr(view_class, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(view_class, "get", None)
+        return handler or getattr(view_class, "dispatch_request", None)
+
+    def _read_parameters(self, rule: Rule, method: str) -> list[Schema]:
+        if not self.options.infer_parameters:
+            return []
+        handler = self._handler(rule, method)
+        # What the view receives as not-None: path values, and defaults other than None.
+        nones = {key for key, value in (rule.defaults or {}).items() if value is None}
+        arguments = frozenset(rule.arguments) - nones
+        key = (id(handler), arguments)
+        if key not in self._read_cache:
+            reads = read_parameters(handler, arguments)
+            self._read_cache[key] = [p.to_openapi() for p in reads]
+        return _clone(self._read_cache[key])
 
     def _docs(self, rule: Rule, method: str) -> tuple[str | None, str | None]:
         view = self.app.view_functions.get(rule.endpoint)

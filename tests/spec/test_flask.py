@@ -341,11 +341,13 @@ def test_bundled_legacy_example_exact_paths_methods_and_schemas() -> None:
         for method, op in item.items()
     }
     uint = {"type": "integer", "minimum": 0}
+    limit = ("limit", {"type": "integer", "default": 10})
+    offset = ("offset", {"type": "integer", "default": 0})
     assert found == {
         "GET /": [],
         "GET /health": [],
         "GET /catalogue": [],
-        "GET /authors/": [],
+        "GET /authors/": [limit],
         "POST /authors/": [],
         "GET /authors/country/{code}": [
             (
@@ -354,7 +356,7 @@ def test_bundled_legacy_example_exact_paths_methods_and_schemas() -> None:
             )
         ],
         "GET /authors/{author_id}": [("author_id", uint)],
-        "GET /books/": [],
+        "GET /books/": [limit, offset],
         "POST /books/": [],
         "GET /books/cheaper-than/{price}": [
             ("price", {"type": "string", "pattern": "^\\d+\\.\\d+$(?!\\n)"})
@@ -364,7 +366,7 @@ def test_bundled_legacy_example_exact_paths_methods_and_schemas() -> None:
         ],
         "GET /books/page/": [],
         "GET /books/page/{page}": [("page", {"type": "integer", "minimum": 1, "maximum": 100})],
-        "GET /books/search": [],
+        "GET /books/search": [("q", {"type": "string", "default": ""}), limit],
         "GET /books/sorted/{field}": [
             ("field", {"type": "string", "enum": ["title", "price", "year"]})
         ],
@@ -389,7 +391,7 @@ def test_bundled_legacy_example_exact_paths_methods_and_schemas() -> None:
             )
         ],
         "GET /shops/{shop_id}/": [("shop_id", uint)],
-        "GET /shops/{shop_id}/inventory": [("shop_id", uint)],
+        "GET /shops/{shop_id}/inventory": [("shop_id", uint), limit],
     }
     assert result.diagnostics == [
         "converter IsbnConverter: to_python may reject values its regex matches; "
