@@ -1,0 +1,222 @@
+"""(baseline, candidate) -> the differences a client would notice; the only user of DeepDiff.
+
+Paths name what differs: ``status``, ``header:<name>``, ``$`` (a whole non-JSON body) or a JSON
+path with list indexes generalised to ``[*]`` so that the same drift in item 0 and item 7 is one
+finding. Cheap equality runs first; DeepDiff only explains a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from contract_tools.models import Level
+from contract_tools.parity.exchange import Response
+from contract_tools.parity.normalize import BYTES, IGNORED, JSON, Normalizer, View
+
+STATUS = "status"
+BODY = "body"
+HEADER = "header"
+CRASH = "crash"
+
+# Headers whose difference changes what a client does; any other header is a warning.
+_CONTRACT_HEADERS = frozenset({"content-type", "location", "allow"})
+
+PathFilter = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the candidate's answer differs from the baseline's."""
+
+    kind: str
+    level: Level
+    paths: tuple[str, ...]
+    message: str
+
+
+def is_crash(response: Response) -> bool:
+    return response.crash is not None or response.status >= 500 or response.status == 0
+
+
+def compare(
+    baseline: Response,
+    candidate: Response,
+    normalizer: Normalizer | None = None,
+    ignored: PathFilter | None = None,
+) -> list[Difference]:
+    """Differences after normalisation; ``ignored(path)`` drops noise and user-ignored paths."""
+    if is_crash(baseline) != is_crash(candidate):
+        side = "candidate" if is_crash(candidate) else "baseline"
+        crashed = candidate if side == "candidate" else baseline
+        what = "raised an exception" if crashed.crash else f"answered {crashed.status}"
+        return [Difference(CRASH, Level.ERROR, (STATUS,), f"only the {side} crashed: it {what}")]
+    left, right = (normalizer or Normalizer()).views(baseline, candidate)
+    if left.status != right.status:
+        if ignored is not None and ignored(STATUS):
+            return []
+        return [
+            Difference(
+                STATUS,
+                Level.ERROR,
+                (STATUS,),
+                f"status {baseline.status} (baseline) vs {candidate.status} (candidate)",
+            )
+        ]
+    differences = _headers(left, right, ignored)
+    differences.extend(_body(left, right, ignored))
+    return differences
+
+
+def _headers(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:
+    errors: list[str] = []
+    warnings: list[str] = []
+    names = {k: k for k in left.headers} | {k: k for k in right.headers}
+    for name in sorted(names):
+        a, b = left.headers.get(name), right.headers.get(name)
+        if a == b:
+            continue
+        path = f"header:{name.lower()}"
+        if ignored is not None and ignored(path):
+            continue
+        (errors if name.lower() in _CONTRACT_HEADERS else warnings).append(path)
+    result = []
+    for level, paths in ((Level.ERROR, errors), (Level.WARNING, warnings)):
+        if paths:
+            shown = ", ".join(
+                f"{p[7:]}: {left.get_header(p[7:])!r} vs {right.get_header(p[7:])!r}" for p in paths
+            )
+            result.append(Difference(HEADER, level, tuple(paths), f"headers differ: {shown}"))
+    return result
+
+
+def _body(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:
+    if left.body_kind == IGNORED and right.body_kind == IGNORED:
+        return []
+    if left.body_kind == JSON and right.body_kind == JSON:
+        errors, warnings = json_differences(left.body, right.body)
+    elif left.body_kind == BYTES and right.body_kind == BYTES and left.body == right.body:
+        return []
+    else:
+        errors, warnings = ["$"], []
+    if ignored is not None:
+        errors = [p for p in errors if not ignored(p)]
+        warnings = [p for p in warnings if not ignored(p)]
+    result = []
+    if errors:
+        result.append(
+            Difference(BODY, Level.ERROR, tuple(errors), f"body differs at {_list(errors)}")
+        )
+    if warnings:
+        result.append(
+            Difference(
+                BODY,
+                Level.WARNING,
+                tuple(warnings),
+                f"numbers differ only in type (int vs float) at {_list(warnings)}",
+            )
+        )
+    return result
+
+
+def _list(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """JSON equality that tells 1 from 1.0 and true from 1, which ``==`` does not."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def json_differences(a: Any, b: Any) -> tuple[list[str], list[str]]:
+    """(error paths, warning paths) between two parsed JSON values; warnings are int-vs-float."""
+    if a == b and strict_equal(a, b):
+        return [], []
+    from deepdiff import DeepDiff
+
+    # threshold_to_diff_deeper=0: always name the keys, never "the whole object changed".
+    tree = DeepDiff(a, b, view="tree", verbose_level=0, threshold_to_diff_deeper=0)
+    errors: set[str] = set()
+    warnings: set[str] = set()
+    for kind, levels in tree.items():
+        for level in levels:
+            path = json_path(level.path(output_format="list"))
+            t1, t2 = level.t1, level.t2
+            numeric = kind == "type_changes" and {type(t1), type(t2)} == {int, float} and t1 == t2
+            (warnings if numeric else errors).add(path)
+    if not errors and not warnings:
+        # DeepDiff sees 1 == 1.0 inside lists; find those type-only changes ourselves.
+        _type_paths(a, b, [], errors, warnings)
+    return sorted(errors), sorted(warnings - errors)
+
+
+def _type_paths(a: Any, b: Any, keys: list[Any], errors: set[str], warnings: set[str]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a.keys() & b.keys():
+            _type_paths(a[key], b[key], [*keys, key], errors, warnings)
+    elif isinstance(a, list) and isinstance(b, list):
+        for index, (x, y) in enumerate(zip(a, b, strict=False)):
+            _type_paths(x, y, [*keys, index], errors, warnings)
+    elif type(a) is not type(b):
+        numeric = {type(a), type(b)} == {int, float}
+        (warnings if numeric else errors).add(json_path(keys))
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def json_path(keys: Iterable[Any]) -> str:
+    """``['items', 3, 'id']`` -> ``$.items[*].id``: indexes generalised, odd keys quoted."""
+    out = "$"
+    for key in keys:
+        if isinstance(key, int):
+            out += "[*]"
+        elif _IDENT.match(str(key)):
+            out += f".{key}"
+        else:
+            out += "[" + repr(str(key)) + "]"
+    return out
+
+
+def differing_paths(first: Response, second: Response, normalizer: Normalizer) -> set[str]:
+    """Every path at which two answers differ (noise probing uses it on two baseline answers)."""
+    if first.status != second.status:
+        return {STATUS}
+    return {p for d in compare(first, second, normalizer) for p in d.paths}
+
+
+def path_matcher(patterns: Iterable[str]) -> PathFilter:
+    """A filter true for paths covered by ``patterns``: equal, below, or matching ``*``."""
+    compiled = [_compile(p) for p in patterns]
+    if not compiled:
+        return lambda path: False
+
+    def matches(path: str) -> bool:
+        return any(regex.match(path) for regex in compiled)
+
+    return matches
+
+
+def normalise_pattern(pattern: str) -> str:
+    """User spelling -> path spelling: ``items[0].id`` and ``$.items[*].id`` are the same."""
+    pattern = pattern.strip()
+    if not pattern.startswith(("$", "header:")) and pattern != STATUS:
+        pattern = "$." + pattern
+    if pattern.startswith("header:"):
+        return pattern.lower()
+    return re.sub(r"\[\d+\]", "[*]", pattern)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    body = re.escape(normalise_pattern(pattern)).replace(r"\*", r"[^.\[]*")
+    # "[*]" escaped then rewritten: keep it meaning "any index", which the paths already say.
+    body = body.replace(r"\[[^.\[]*\]", r"\[\*\]")
+    return re.compile(rf"^{body}(?:$|[.\[])")

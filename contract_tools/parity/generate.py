@@ -1,0 +1,196 @@
+"""Requests from specs: Schemathesis strategies per operation, rendered to one raw Request.
+
+Both sides' specs are merged per operation (method + path, parameter names ignored); an
+operation both declare draws from both schemas, so each side's clients are represented. A case
+is rendered once, to bytes, and that one Request goes to both targets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from hypothesis import strategies as st
+
+from contract_tools.parity.exchange import Request
+
+BASELINE = "baseline"
+CANDIDATE = "candidate"
+MODES = ("positive", "negative", "all")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Schemathesis (through requests) adds these to every case; a real client of either app would
+# not, and an app that echoes headers would show them as drift, so only the case's own stay.
+_DEFAULT_HEADERS = frozenset(
+    {"user-agent", "accept-encoding", "accept", "connection", "x-schemathesis-testcaseid"}
+)
+_BASE_URL = "http://localhost"
+_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# What every request carries: the same Host for both sides, whatever they are.
+DEFAULT_REQUEST_HEADERS: tuple[tuple[str, str], ...] = (("Host", "localhost"),)
+
+
+def operation_key(method: str, path: str) -> str:
+    return f"{method.upper()} {path}"
+
+
+def match_key(method: str, path: str) -> tuple[str, str]:
+    """Operations match by method and path shape: ``/b/{id}`` is ``/b/{book_id}``."""
+    return method.upper(), re.sub(r"\{[^}/]*\}", "{}", path)
+
+
+@dataclass
+class Operation:
+    """One operation of the union of both specs, with the sides that declare it."""
+
+    key: str
+    method: str
+    path: str
+    sources: dict[str, Any] = field(default_factory=dict)  # side -> schemathesis APIOperation
+    errors: dict[str, str] = field(default_factory=dict)  # side -> why it is not generatable
+
+    @property
+    def declared_by(self) -> tuple[str, ...]:
+        return tuple(
+            side for side in (BASELINE, CANDIDATE) if side in self.sources or side in self.errors
+        )
+
+
+def merge_operations(specs: Mapping[str, dict[str, Any] | None]) -> list[Operation]:
+    """The union of the operations of the given specs (side -> OpenAPI document)."""
+    import schemathesis
+
+    merged: dict[tuple[str, str], Operation] = {}
+    for side in (BASELINE, CANDIDATE):
+        document = specs.get(side)
+        if not document:
+            continue
+        schema = schemathesis.openapi.from_dict(document)
+        # Walk the document ourselves so that a broken operation names itself in 'skipped'.
+        for path, item in (document.get("paths") or {}).items():
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                key = match_key(method, path)
+                op = merged.get(key)
+                if op is None:
+                    op = merged[key] = Operation(operation_key(method, path), method.upper(), path)
+                try:
+                    op.sources[side] = schema[path][method.upper()]
+                except Exception as exc:  # schemathesis raises several kinds for broken schemas
+                    op.errors[side] = f"{type(exc).__name__}: {exc}"
+    return sorted(merged.values(), key=lambda op: (op.path, op.method))
+
+
+def build_strategy(operation: Operation, mode: str) -> st.SearchStrategy[Request]:
+    """Built once per operation; draws from every declaring side's schema."""
+    from schemathesis.generation import GenerationMode
+
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    modes = {
+        "positive": [GenerationMode.POSITIVE],
+        "negative": [GenerationMode.NEGATIVE],
+        "all": [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    }[mode]
+    strategies = []
+    for side in (BASELINE, CANDIDATE):
+        api_operation = operation.sources.get(side)
+        if api_operation is None:
+            continue
+        for generation_mode in modes:
+            strategies.append(api_operation.as_strategy(generation_mode=generation_mode))
+    if not strategies:
+        raise ValueError("no side declares a generatable schema")
+    cases = st.one_of(strategies)
+    rendered: Any = cases.map(render).filter(_is_request)
+    return rendered
+
+
+def _is_request(value: Request | None) -> bool:
+    return value is not None
+
+
+def render(case: Any) -> Request | None:
+    """A Schemathesis case -> the raw request both sides receive (None if not sendable)."""
+    import requests
+
+    try:
+        kwargs = case.as_transport_kwargs(base_url=_BASE_URL)
+        own = {k.lower() for k in (case.headers or {})}
+        headers = [
+            (str(k), str(v))
+            for k, v in (kwargs.get("headers") or {}).items()
+            if k.lower() not in _DEFAULT_HEADERS or k.lower() in own
+        ]
+        body_kwargs = {k: kwargs[k] for k in ("json", "data", "files") if k in kwargs}
+        prepared = requests.Request(
+            method=kwargs["method"], url=kwargs["url"], params=kwargs.get("params"), **body_kwargs
+        ).prepare()
+    except Exception:
+        # Unserialisable draws (e.g. a body no encoder accepts) are not requests anyone sends.
+        return None
+    raw: Any = prepared.body or b""
+    body: bytes = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    parts = urlsplit(prepared.url or "")
+    names = {k.lower() for k, _ in headers}
+    content_type = str(prepared.headers.get("Content-Type") or "")
+    if content_type and "content-type" not in names:
+        headers.append(("Content-Type", content_type))
+    cookies = kwargs.get("cookies") or {}
+    if cookies:
+        headers.append(("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
+    headers = [(k, v) for k, v in headers if k.lower() not in ("host", "content-length")]
+    if body or kwargs["method"].upper() in ("POST", "PUT", "PATCH"):
+        # Every HTTP client sends a length with a body (httpx even for an empty POST).
+        headers.append(("Content-Length", str(len(body))))
+    headers = [*DEFAULT_REQUEST_HEADERS, *headers]
+    if not all(_sendable(k, v) for k, v in headers):
+        return None
+    return Request.build(
+        kwargs["method"],
+        parts.path or "/",
+        query=parse_qsl(parts.query, keep_blank_values=True),
+        headers=[(k, v.strip()) for k, v in headers],
+        body=body,
+    )
+
+
+def _sendable(name: str, value: str) -> bool:
+    """What an HTTP/1.1 server would accept on the wire: a token name, no CR/LF/NUL in values."""
+    return bool(_TOKEN.match(name)) and not _BAD_HEADER_CHARS.search(value)
+
+
+def select(
+    operations: Iterable[Operation], include: Iterable[str], exclude: Iterable[str]
+) -> list[Operation]:
+    """``--include``/``--exclude``: ``"GET /books/{id}"`` (names ignored) or a regex."""
+    inc = [_matcher(p) for p in include]
+    exc = [_matcher(p) for p in exclude]
+    return [
+        op
+        for op in operations
+        if (not inc or any(m(op) for m in inc)) and not any(m(op) for m in exc)
+    ]
+
+
+def _matcher(pattern: str) -> Callable[[Operation], bool]:
+    method, _, path = pattern.strip().partition(" ")
+    exact = match_key(method, path.strip()) if path.strip().startswith("/") else None
+    try:
+        regex: re.Pattern[str] | None = re.compile(pattern.strip())
+    except re.error:
+        regex = None
+
+    def matches(op: Operation) -> bool:
+        if exact is not None and match_key(op.method, op.path) == exact:
+            return True
+        return bool(regex and regex.fullmatch(op.key))
+
+    return matches

@@ -1,0 +1,519 @@
+"""The parity loop: generate, send to both, compare, cancel noise, shrink, deduplicate.
+
+Per operation a Hypothesis exploration runs ``max_examples`` cases without failing; every new
+drift signature (operation, finding id, paths) is then shrunk with ``hypothesis.find`` to a
+minimal request. Outcomes are cached per request, so shrinking re-sends nothing it has seen.
+Progress is reported through a callback; the engine never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract_tools.errors import SpecLoadError, UsageError
+from contract_tools.models import Finding, Level, Report
+from contract_tools.parity.compare import BODY, CRASH, HEADER, STATUS, Difference, compare
+from contract_tools.parity.exchange import Request, Response
+from contract_tools.parity.generate import (
+    BASELINE,
+    CANDIDATE,
+    MODES,
+    Operation,
+    build_strategy,
+    merge_operations,
+    select,
+)
+from contract_tools.parity.noise import NoiseBook, probe
+from contract_tools.parity.normalize import Normalizer
+from contract_tools.parity.targets import Target, URLTarget
+
+MISSING = "missing"
+FINDING_IDS = {
+    STATUS: "status-mismatch",
+    BODY: "body-mismatch",
+    HEADER: "header-mismatch",
+    MISSING: "missing-operation",
+    CRASH: "crash",
+}
+_NO_ROUTE = (404, 405)
+
+
+@dataclass(frozen=True)
+class ParityOptions:
+    max_examples: int = 100
+    seed: int | None = None
+    mode: str = "all"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+    ignore_paths: tuple[tuple[str, str], ...] = ()  # (operation or "*", JSON path pattern)
+    shrink: bool = True
+    # Condition calls per drift while shrinking: enough to minimise, bounded so a run ends.
+    shrink_budget: int = 150
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress: ``start``, ``operation``, ``case``, ``skipped``, ``done``."""
+
+    kind: str
+    operation: str = ""
+    index: int = 0
+    total: int = 0
+    cases: int = 0
+    budget: int = 0
+    findings: int = 0
+
+
+ProgressCallback = Callable[[Event], None]
+
+
+@dataclass
+class _Signature:
+    operation: str
+    kind: str
+    level: Level
+    paths: tuple[str, ...]
+    message: str
+    count: int = 0
+    request: Request | None = None
+    baseline: Response | None = None
+    candidate: Response | None = None
+
+
+@dataclass
+class _Outcome:
+    baseline: Response
+    candidate: Response
+    differences: list[Difference] = field(default_factory=list)
+
+
+def resolve_specs(
+    baseline: Target, candidate: Target, spec_files: Iterable[str] = ()
+) -> dict[str, dict[str, Any] | None]:
+    """Each side's spec: ``--spec`` once (both sides), twice (baseline, candidate), or the apps."""
+    from contract_tools.spec.sources import load_spec
+
+    files = list(spec_files)
+    if len(files) > 2:
+        raise UsageError("--spec may be given once (both sides) or twice (baseline, candidate)")
+    if len(files) == 1:
+        doc = load_spec(files[0])
+        return {BASELINE: doc, CANDIDATE: doc}
+    if len(files) == 2:
+        return {BASELINE: load_spec(files[0]), CANDIDATE: load_spec(files[1])}
+    specs = {BASELINE: spec_of(baseline), CANDIDATE: spec_of(candidate)}
+    if not any(specs.values()):
+        raise UsageError("neither side gives an OpenAPI document: pass one with --spec FILE")
+    return specs
+
+
+def spec_of(target: Target) -> dict[str, Any] | None:
+    """A Flask app's draft, a FastAPI app's own document, a server's /openapi.json, or None."""
+    from contract_tools.apps import AppKind, app_kind
+
+    if isinstance(target, URLTarget):
+        from contract_tools.spec.fastapi import fetch_spec_url
+
+        try:
+            return fetch_spec_url(target.base_url + "/openapi.json")
+        except SpecLoadError:
+            return None
+    app = target.app_for_spec()
+    if app is None:
+        return None
+    kind = app_kind(app)
+    if kind is AppKind.FLASK:
+        from contract_tools.spec.flask import build_flask_spec
+
+        return build_flask_spec(app).document
+    if kind in (AppKind.FASTAPI, AppKind.ASGI):
+        from contract_tools.spec.fastapi import fastapi_spec
+
+        try:
+            return fastapi_spec(app)
+        except SpecLoadError:
+            if kind is AppKind.FASTAPI:
+                raise
+            return None
+    return None
+
+
+def run_parity(
+    baseline: Target,
+    candidate: Target,
+    specs: Mapping[str, dict[str, Any] | None],
+    options: ParityOptions | None = None,
+    on_event: ProgressCallback | None = None,
+) -> Report:
+    """Run the whole comparison and return the parity Report (targets are opened and closed)."""
+    return _Run(baseline, candidate, specs, options or ParityOptions(), on_event).run()
+
+
+class _Run:
+    def __init__(
+        self,
+        baseline: Target,
+        candidate: Target,
+        specs: Mapping[str, dict[str, Any] | None],
+        options: ParityOptions,
+        on_event: ProgressCallback | None,
+    ) -> None:
+        if options.mode not in MODES:
+            raise UsageError(f"--mode must be one of {', '.join(MODES)}, not {options.mode!r}")
+        if options.max_examples < 1:
+            raise UsageError("--max-examples must be at least 1")
+        self.baseline = baseline
+        self.candidate = candidate
+        self.specs = specs
+        self.options = options
+        self.emit = on_event or (lambda event: None)
+        self.seed = options.seed if options.seed is not None else random.randrange(2**32)
+        self.normalizer = Normalizer.preset(strict=options.strict)
+        self.noise = NoiseBook(options.ignore_paths)
+        self.signatures: dict[tuple[str, str, tuple[str, ...]], _Signature] = {}
+        self.skipped: list[dict[str, Any]] = []
+        self.cases = 0
+
+    def run(self) -> Report:
+        started = time.perf_counter()
+        operations = select(
+            merge_operations(self.specs), self.options.include, self.options.exclude
+        )
+        if self.options.include and not operations:
+            raise UsageError("--include matched no operation")
+        self.emit(Event("start", total=len(operations), budget=self.options.max_examples))
+        with self.baseline, self.candidate:
+            for index, op in enumerate(operations):
+                self.emit(
+                    Event("operation", op.key, index, len(operations), 0, self.options.max_examples)
+                )
+                self._operation(op, index, len(operations))
+        findings = self._findings()
+        duration = time.perf_counter() - started
+        self.emit(Event("done", total=len(operations), cases=self.cases, findings=len(findings)))
+        return Report(
+            command="parity",
+            findings=tuple(
+                sorted(findings, key=lambda f: (f.operation, -f.level, f.id, f.message))
+            ),
+            meta={
+                "baseline": self.baseline.name,
+                "candidate": self.candidate.name,
+                "summary": {
+                    "operations": len(operations),
+                    "cases": self.cases,
+                    "findings": len(findings),
+                    "seed": self.seed,
+                    "duration_s": round(duration, 3),
+                },
+                "mode": self.options.mode,
+                "max_examples": self.options.max_examples,
+                "normalization": list(self.normalizer.names),
+            },
+            noise=self.noise.to_report(),
+            skipped=tuple(self.skipped),
+        )
+
+    # -- one operation ---------------------------------------------------------------------
+
+    def _operation(self, op: Operation, index: int, total: int) -> None:
+        if not op.sources:
+            reason = "; ".join(f"{side}: {why}" for side, why in op.errors.items())
+            self._skip(op, reason or "no schema")
+            return
+        try:
+            strategy = build_strategy(op, self.options.mode)
+        except Exception as exc:
+            self._skip(op, f"{type(exc).__name__}: {exc}")
+            return
+        cache: dict[Request, _Outcome] = {}
+        new: list[tuple[str, str, tuple[str, ...]]] = []
+        op_seed = zlib.crc32(f"{self.seed}:{op.key}".encode())
+        done = 0
+
+        def explore(request: Request) -> None:
+            nonlocal done
+            if request in cache:
+                return
+            outcome = self._case(op, request)
+            cache[request] = outcome
+            done += 1
+            self.cases += 1
+            for diff in outcome.differences:
+                sig = self._record(op, diff, request, outcome)
+                if sig.count == 1:
+                    new.append((sig.operation, FINDING_IDS[sig.kind], sig.paths))
+            self.emit(
+                Event(
+                    "case",
+                    op.key,
+                    index,
+                    total,
+                    done,
+                    self.options.max_examples,
+                    len(self.signatures),
+                )
+            )
+
+        try:
+            _hypothesis_run(strategy, explore, self.options.max_examples, op_seed)
+        except Exception as exc:
+            if done == 0:
+                self._skip(op, _reason(exc))
+                return
+        except BaseException as exc:  # FailureGroup and other groups are not Exceptions
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            if done == 0:
+                self._skip(op, _reason(exc))
+                return
+        if self.options.shrink:
+            for key in new:
+                self._shrink(op, strategy, key, cache, op_seed)
+
+    def _case(self, op: Operation, request: Request) -> _Outcome:
+        if self.options.headers:
+            request = request.with_headers(self.options.headers)
+        base = self.baseline.send(request)
+        cand = self.candidate.send(request)
+        outcome = _Outcome(base, cand)
+        differences = self._differences(op, base, cand)
+        if not differences:
+            return outcome
+        # Only a disagreement needs the second baseline answer: it tells noise from drift.
+        learned = probe(self.baseline, request, base, self.normalizer)
+        if learned:
+            self.noise.learn(op.key, learned)
+            if STATUS in learned:
+                return outcome  # the baseline disagrees with itself: nothing to compare against
+            differences = self._differences(op, base, cand)
+        outcome.differences = differences
+        return outcome
+
+    def _differences(self, op: Operation, base: Response, cand: Response) -> list[Difference]:
+        missing = self._missing(op, base, cand)
+        if missing is not None:
+            return [missing]
+        return compare(base, cand, self.normalizer, self.noise.filter(op.key))
+
+    def _missing(self, op: Operation, base: Response, cand: Response) -> Difference | None:
+        """A side whose spec lacks the operation answers 404/405 where the other does not."""
+        declared = op.declared_by
+        for side, mine, other in ((CANDIDATE, cand, base), (BASELINE, base, cand)):
+            if (
+                side not in declared
+                and self.specs.get(side)
+                and mine.status in _NO_ROUTE
+                and other.status != mine.status
+            ):
+                return Difference(
+                    MISSING,
+                    Level.ERROR,
+                    (STATUS,),
+                    f"only the {BASELINE if side == CANDIDATE else CANDIDATE} has {op.key}: "
+                    f"the {side} answered {mine.status}",
+                )
+        return None
+
+    def _record(
+        self, op: Operation, diff: Difference, request: Request, outcome: _Outcome
+    ) -> _Signature:
+        key = (op.key, FINDING_IDS[diff.kind], tuple(sorted(diff.paths)))
+        sig = self.signatures.get(key)
+        if sig is None:
+            sig = self.signatures[key] = _Signature(
+                op.key,
+                diff.kind,
+                diff.level,
+                key[2],
+                diff.message,
+                request=request,
+                baseline=outcome.baseline,
+                candidate=outcome.candidate,
+            )
+        sig.count += 1
+        return sig
+
+    def _shrink(
+        self,
+        op: Operation,
+        strategy: Any,
+        key: tuple[str, str, tuple[str, ...]],
+        cache: dict[Request, _Outcome],
+        op_seed: int,
+    ) -> None:
+        sig = self.signatures[key]
+        calls = 0
+
+        def shows(request: Request) -> bool:
+            nonlocal calls
+            outcome = cache.get(request)
+            if outcome is None:
+                calls += 1
+                if calls > self.options.shrink_budget:
+                    return False  # budget spent: accept no smaller request from here on
+                outcome = cache[request] = self._case(op, request)
+            for diff in outcome.differences:
+                if (op.key, FINDING_IDS[diff.kind], tuple(sorted(diff.paths))) == key:
+                    sig.message = diff.message
+                    sig.request, sig.baseline, sig.candidate = (
+                        request,
+                        outcome.baseline,
+                        outcome.candidate,
+                    )
+                    return True
+            return False
+
+        # Not found again within the budget: the first request seen stays the example.
+        with contextlib.suppress(Exception):
+            _hypothesis_find(strategy, shows, self.options.max_examples, op_seed)
+
+    def _skip(self, op: Operation, reason: str) -> None:
+        self.skipped.append({"operation": op.key, "reason": reason})
+        self.emit(Event("skipped", op.key))
+
+    # -- findings --------------------------------------------------------------------------
+
+    def _findings(self) -> list[Finding]:
+        """Signatures -> findings, re-filtered with the noise learned by the end of the run."""
+        merged: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
+        for (operation, finding_id, paths), sig in self.signatures.items():
+            ignored = self.noise.filter(operation)
+            kept = (
+                paths if sig.kind in (CRASH, MISSING) else tuple(p for p in paths if not ignored(p))
+            )
+            if not kept:
+                continue
+            key = (operation, finding_id, kept)
+            if key in merged:
+                previous = merged[key]
+                merged[key] = Finding(
+                    previous.id,
+                    max(previous.level, sig.level),
+                    operation,
+                    previous.message,
+                    previous.details,
+                    previous.count + sig.count,
+                )
+                continue
+            merged[key] = Finding(
+                id=finding_id,
+                level=sig.level,
+                operation=operation,
+                message=sig.message,
+                details=self._details(sig, kept),
+                count=sig.count,
+            )
+        return list(merged.values())
+
+    def _details(self, sig: _Signature, paths: tuple[str, ...]) -> dict[str, Any]:
+        assert sig.request is not None and sig.baseline is not None and sig.candidate is not None
+        request = (
+            sig.request.with_headers(self.options.headers) if self.options.headers else sig.request
+        )
+        return {
+            "request": request.to_dict(),
+            "baseline": sig.baseline.to_dict(),
+            "candidate": sig.candidate.to_dict(),
+            "paths": list(paths),
+            "curl": {
+                "baseline": request.curl(self.baseline.base_url),
+                "candidate": request.curl(self.candidate.base_url),
+            },
+            "pytest": pytest_snippet(
+                self.baseline.name,
+                self.candidate.name,
+                request,
+                FINDING_IDS[sig.kind],
+                sig.operation,
+                strict=self.options.strict,
+            ),
+        }
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _settings(max_examples: int, shrink: bool) -> Any:
+    from hypothesis import HealthCheck, Phase, settings
+
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    return settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+        derandomize=False,
+        print_blob=False,
+        report_multiple_bugs=False,
+    )
+
+
+def _hypothesis_run(strategy: Any, body: Callable[[Request], None], n: int, op_seed: int) -> None:
+    from hypothesis import given, seed
+
+    @seed(op_seed)
+    @_settings(n, shrink=False)
+    @given(strategy)
+    def explore(request: Request) -> None:
+        body(request)
+
+    explore()
+
+
+def _hypothesis_find(
+    strategy: Any, condition: Callable[[Request], bool], n: int, op_seed: int
+) -> None:
+    from hypothesis import find
+
+    find(strategy, condition, settings=_settings(n, shrink=True), random=random.Random(op_seed))
+
+
+def pytest_snippet(
+    baseline: str,
+    candidate: str,
+    request: Request,
+    finding_id: str,
+    operation: str,
+    *,
+    strict: bool = False,
+) -> str:
+    """A test that replays the minimal request against both sides and fails while they differ."""
+    name = "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}".lower())
+    name = "_".join(part for part in name.split("_") if part)
+    return (
+        "from contract_tools.parity.exchange import Request\n"
+        "from contract_tools.parity.runner import replay\n\n\n"
+        f"def test_{name}():\n"
+        f"    request = Request.build(\n"
+        f"        {request.method!r},\n"
+        f"        {request.path!r},\n"
+        f"        query={list(request.query)!r},\n"
+        f"        headers={list(request.headers)!r},\n"
+        f"        body={request.body!r},\n"
+        f"    )\n"
+        f"    assert replay({baseline!r}, {candidate!r}, request"
+        f"{', strict=True' if strict else ''}) == []\n"
+    )
+
+
+def replay(
+    baseline: str, candidate: str, request: Request, *, strict: bool = False
+) -> list[Difference]:
+    """Send one request to both targets (references or URLs) and compare: for reproductions."""
+    from contract_tools.parity.targets import make_target
+
+    normalizer = Normalizer.preset(strict=strict)
+    with make_target(baseline) as base_target, make_target(candidate) as cand_target:
+        return compare(base_target.send(request), cand_target.send(request), normalizer)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from contract_tools.cli.main import app
+from contract_tools.cli.parity import parse_header, parse_ignore
+
+BASE = "tests.parity.apps.bookshop_flask:create_app()"
+DRIFTED = "tests.parity.apps.bookshop_fastapi:create_drifted_app()"
+FAITHFUL = "tests.parity.apps.bookshop_fastapi:create_app()"
+
+
+def test_parse_helpers() -> None:
+    assert parse_header("Authorization: Bearer x:y") == ("Authorization", "Bearer x:y")
+    assert parse_ignore("GET /a={x}=$.b") == ("GET /a={x}", "$.b")
+    assert parse_ignore("$.ts") == ("*", "$.ts")
+
+
+def test_parity_cli_gate_and_json(tmp_path: Path) -> None:
+    out = tmp_path / "parity.json"
+    result = CliRunner().invoke(
+        app, ["parity", BASE, DRIFTED, "--seed", "4", "--max-examples", "10", "--json", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    doc = json.loads(out.read_text())
+    assert doc["command"] == "parity"
+    assert (doc["baseline"], doc["candidate"]) == (BASE, DRIFTED)
+    assert doc["summary"]["seed"] == 4
+    assert sorted(f["id"] for f in doc["findings"]) == [
+        "body-mismatch",
+        "crash",
+        "header-mismatch",
+        "missing-operation",
+        "status-mismatch",
+    ]
+
+
+def test_parity_cli_clean_run_and_fail_on_never() -> None:
+    ok = CliRunner().invoke(app, ["parity", BASE, FAITHFUL, "--seed", "1", "--max-examples", "5"])
+    assert ok.exit_code == 0, ok.output
+    never = CliRunner().invoke(
+        app, ["parity", BASE, DRIFTED, "--seed", "1", "--max-examples", "5", "--fail-on", "never"]
+    )
+    assert never.exit_code == 0
+
+
+def test_parity_cli_usage_and_load_errors() -> None:
+    usage = CliRunner().invoke(app, ["parity", BASE, FAITHFUL, "--header", "nocolon"])
+    assert usage.exit_code == 2
+    load = CliRunner().invoke(app, ["parity", "no_such_module:app", FAITHFUL])
+    assert load.exit_code == 3

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+
+from contract_tools.parity.exchange import Request
+from contract_tools.parity.generate import (
+    BASELINE,
+    CANDIDATE,
+    build_strategy,
+    match_key,
+    merge_operations,
+    select,
+)
+
+
+def _spec(
+    path: str, param: str, schema: dict[str, Any], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        path: {
+            "get": {
+                "parameters": [{"name": param, "in": "path", "required": True, "schema": schema}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    }
+    paths.update(extra or {})
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+
+
+NOTE = {
+    "/notes": {
+        "post": {
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"text": {"type": "string"}},
+                            "required": ["text"],
+                        }
+                    }
+                },
+            },
+            "responses": {"201": {"description": "ok"}},
+        }
+    }
+}
+
+
+def test_operations_match_ignoring_parameter_names() -> None:
+    ops = merge_operations(
+        {
+            BASELINE: _spec("/books/{id}", "id", {"type": "string", "pattern": "^[0-9]+$"}),
+            CANDIDATE: _spec("/books/{book_id}", "book_id", {"type": "integer"}, NOTE),
+        }
+    )
+    assert [(op.key, op.declared_by) for op in ops] == [
+        ("GET /books/{id}", (BASELINE, CANDIDATE)),
+        ("POST /notes", (CANDIDATE,)),
+    ]
+    assert match_key("get", "/a/{x}/b/{y}") == ("GET", "/a/{}/b/{}")
+
+
+def test_select_by_operation_or_regex() -> None:
+    ops = merge_operations({BASELINE: _spec("/books/{id}", "id", {"type": "string"}, NOTE)})
+    assert [op.key for op in select(ops, ["GET /books/{book_id}"], [])] == ["GET /books/{id}"]
+    assert [op.key for op in select(ops, ["POST .*"], [])] == ["POST /notes"]
+    assert [op.key for op in select(ops, [], ["GET /books/.*"])] == ["POST /notes"]
+
+
+def test_positive_cases_render_to_raw_requests() -> None:
+    [op] = merge_operations(
+        {CANDIDATE: {**_spec("/x/{id}", "id", {"type": "string"}), "paths": NOTE}}
+    )
+    strategy = build_strategy(op, "positive")
+    seen: list[Request] = []
+
+    @settings(max_examples=20, database=None, deadline=None)
+    @given(strategy)
+    def collect(request: Request) -> None:
+        seen.append(request)
+
+    collect()
+    for request in seen:
+        assert (request.method, request.path, request.query) == ("POST", "/notes", ())
+        names = [name for name, _ in request.headers]
+        assert names == [
+            "Host",
+            "Content-Type",
+            "Content-Length",
+        ]  # nothing a client would not send
+        assert request.header("content-length") == str(len(request.body))
+        assert request.header("content-type") == "application/json"
+
+
+def test_strategies_draw_from_both_sides() -> None:
+    [op] = merge_operations(
+        {
+            BASELINE: _spec("/b/{id}", "id", {"type": "string", "enum": ["left"]}),
+            CANDIDATE: _spec("/b/{book_id}", "book_id", {"type": "string", "enum": ["right"]}),
+        }
+    )
+    seen: set[str] = set()
+
+    @settings(max_examples=30, database=None, deadline=None)
+    @given(build_strategy(op, "positive"))
+    def collect(request: Request) -> None:
+        seen.add(request.path)
+
+    collect()
+    assert seen == {"/b/left", "/b/right"}

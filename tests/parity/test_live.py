@@ -1,0 +1,126 @@
+"""Live targets: the Flask bookshop under gunicorn, its port under uvicorn, on ephemeral ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contract_tools.parity.exchange import Request
+from contract_tools.parity.runner import ParityOptions, run_parity, spec_of
+from contract_tools.parity.targets import URLTarget, target_for_app
+from tests.parity.apps import bookshop_flask
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(args: list[str], port: int) -> Iterator[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    pytest.fail(f"server did not start: {err[-500:]}")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url() -> Iterator[str]:
+    port = _free_port()
+    yield from _serve(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "tests.parity.apps.bookshop_flask:create_app()",
+        ],
+        port,
+    )
+
+
+@pytest.fixture(scope="module")
+def uvicorn_url() -> Iterator[str]:
+    port = _free_port()
+    yield from _serve(
+        [
+            str(BIN / "uvicorn"),
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "tests.parity.apps.bookshop_fastapi:create_app",
+        ],
+        port,
+    )
+
+
+def test_url_target_sends_exactly_the_request(gunicorn_url: str) -> None:
+    with URLTarget(gunicorn_url) as target:
+        response = target.send(Request.build("GET", "//books/1", headers=[("Host", "localhost")]))
+        missing = target.send(Request.build("GET", "/nope", headers=[("Host", "localhost")]))
+    # Werkzeug treats the leading '//' as a path, so the book is there.
+    assert response.status == 200
+    assert response.json() == (True, {"id": 1, "title": "Dune", "year": 1965})
+    assert {k.lower() for k, _ in response.headers} >= {"server", "date", "content-type"}
+    assert missing.status == 404
+
+
+def test_url_target_connection_failure_is_a_crash() -> None:
+    with URLTarget(f"http://127.0.0.1:{_free_port()}", timeout=2) as target:
+        response = target.send(Request.build("GET", "/"))
+    assert response.status == 0 and response.crash is not None
+
+
+def test_live_flask_vs_live_fastapi_port(gunicorn_url: str, uvicorn_url: str) -> None:
+    specs = {
+        "baseline": spec_of(target_for_app(bookshop_flask.create_app())),
+        "candidate": spec_of(URLTarget(uvicorn_url)),
+    }
+    assert specs["candidate"] is not None  # uvicorn serves /openapi.json
+    options = ParityOptions(
+        max_examples=15,
+        seed=5,
+        # A shared live server: POST answers cannot be probed, so say what is noise.
+        ignore_paths=(("POST /notes", "$.id"), ("POST /notes", "$.created_at")),
+        exclude=("DELETE .*",),  # state-changing on a shared server: kept out of this check
+    )
+    report = run_parity(URLTarget(gunicorn_url), URLTarget(uvicorn_url), specs, options)
+    assert report.findings == ()
+    assert report.meta["summary"]["operations"] == 4
+    assert report.noise == (
+        {"operation": "GET /health", "paths": ["$.checked_at", "$.request_id"]},
+    )

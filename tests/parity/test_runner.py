@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contract_tools.errors import UsageError
+from contract_tools.models import Level
+from contract_tools.parity.exchange import Request
+from contract_tools.parity.runner import Event, ParityOptions, replay, resolve_specs, run_parity
+from contract_tools.parity.targets import Target, target_for_app, target_for_factory
+from tests.parity.apps import bookshop_fastapi, bookshop_flask, mounted
+
+OPTIONS = ParityOptions(max_examples=25, seed=7)
+
+
+def _run(
+    candidate: Any, options: ParityOptions = OPTIONS, events: list[Event] | None = None
+) -> Any:
+    baseline = target_for_factory(bookshop_flask.create_app, "flask")
+    cand = target_for_factory(candidate, "fastapi")
+    specs = resolve_specs(baseline, cand)
+    return run_parity(baseline, cand, specs, options, events.append if events is not None else None)
+
+
+def test_faithful_port_has_no_finding_and_timestamps_are_noise() -> None:
+    events: list[Event] = []
+    report = _run(bookshop_fastapi.create_app, events=events)
+    assert report.findings == ()
+    assert report.skipped == ()
+    assert report.noise == (
+        {"operation": "GET /health", "paths": ["$.checked_at", "$.request_id"]},
+        {"operation": "POST /notes", "paths": ["$.created_at", "$.id"]},
+    )
+    summary = report.meta["summary"]
+    assert summary["seed"] == 7 and summary["operations"] == 5 and summary["cases"] > 20
+    assert events[0].kind == "start" and events[-1].kind == "done"
+    assert {e.operation for e in events if e.kind == "operation"} == {
+        "GET /health",
+        "GET /books",
+        "GET /books/{book_id}",
+        "POST /notes",
+        "DELETE /books/{book_id}",
+    }
+
+
+def test_each_seeded_drift_is_found_once() -> None:
+    report = _run(bookshop_fastapi.create_drifted_app)
+    found = {(f.id, f.operation, f.level, tuple(f.details["paths"])) for f in report.findings}
+    assert found == {
+        ("crash", "GET /health", Level.ERROR, ("status",)),
+        ("header-mismatch", "GET /books", Level.WARNING, ("header:x-total-count",)),
+        ("body-mismatch", "GET /books/{book_id}", Level.ERROR, ("$.year",)),
+        ("status-mismatch", "POST /notes", Level.ERROR, ("status",)),
+        ("missing-operation", "DELETE /books/{book_id}", Level.ERROR, ("status",)),
+    }
+    status = next(f for f in report.findings if f.id == "status-mismatch")
+    # Shrunk to the smallest valid note; both answers and reproductions are attached.
+    assert status.details["request"]["body"] == '{"text": ""}'
+    assert (status.details["baseline"]["status"], status.details["candidate"]["status"]) == (
+        201,
+        200,
+    )
+    assert status.details["curl"]["baseline"].startswith("curl --path-as-is -X POST")
+    assert "def test_post_notes_status_mismatch():" in status.details["pytest"]
+    crash = next(f for f in report.findings if f.id == "crash")
+    assert "RuntimeError: health check forgot its database" in crash.details["candidate"]["crash"]
+
+
+def test_same_seed_same_report() -> None:
+    first = _run(bookshop_fastapi.create_drifted_app)
+    second = _run(bookshop_fastapi.create_drifted_app)
+    assert [f.to_dict() | {"details": None} for f in first.findings] == [
+        f.to_dict() | {"details": None} for f in second.findings
+    ]
+
+
+def test_flask_mounted_in_fastapi_matches_itself() -> None:
+    report = _run(mounted.create_app)
+    assert report.findings == ()
+
+
+def test_include_exclude_and_user_ignore_paths() -> None:
+    options = ParityOptions(
+        max_examples=10,
+        seed=1,
+        include=("GET /books/{id}", "GET /health"),
+        exclude=("GET /health",),
+        ignore_paths=(("GET /books/{book_id}", "$.year"),),
+    )
+    report = _run(bookshop_fastapi.create_drifted_app, options)
+    assert report.meta["summary"]["operations"] == 1
+    assert report.findings == ()
+
+
+def test_shared_instances_and_shrinking_off() -> None:
+    baseline = target_for_app(bookshop_flask.create_app(), "flask")
+    candidate = target_for_app(bookshop_fastapi.create_drifted_app(), "fastapi")
+    specs = resolve_specs(baseline, candidate)
+    options = ParityOptions(max_examples=10, seed=3, shrink=False, include=("GET /books/{id}",))
+    report = run_parity(baseline, candidate, specs, options)
+    assert [(f.id, f.details["paths"]) for f in report.findings] == [("body-mismatch", ["$.year"])]
+
+
+def test_ungeneratable_operation_is_skipped_and_the_run_goes_on() -> None:
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/broken": {
+                "get": {
+                    "parameters": [{"$ref": "#/components/parameters/nope"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+            "/health": {"get": {"responses": {"200": {"description": "ok"}}}},
+        },
+    }
+    baseline = target_for_factory(bookshop_flask.create_app)
+    candidate = target_for_factory(bookshop_fastapi.create_app)
+    report = run_parity(baseline, candidate, {"baseline": doc, "candidate": doc}, OPTIONS)
+    assert [s["operation"] for s in report.skipped] == ["GET /broken"]
+    assert report.skipped[0]["reason"]
+    assert report.meta["summary"]["operations"] == 2
+    assert report.findings == ()
+
+
+def test_bad_options_are_usage_errors() -> None:
+    target: Target = target_for_app(bookshop_flask.create_app())
+    with pytest.raises(UsageError):
+        run_parity(target, target, {"baseline": None}, ParityOptions(mode="odd"))
+    with pytest.raises(UsageError):
+        run_parity(target, target, {"baseline": None}, ParityOptions(max_examples=0))
+
+
+def test_replay_reproduces_a_drift() -> None:
+    request = Request.build("GET", "/books/1", headers=[("Host", "localhost")])
+    base = "tests.parity.apps.bookshop_flask:create_app()"
+    assert replay(base, base, request) == []
+    [diff] = replay(base, "tests.parity.apps.bookshop_fastapi:create_drifted_app()", request)
+    assert diff.paths == ("$.year",)
