@@ -12,6 +12,7 @@ from typing import Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 
 from contract_tools.errors import ContractToolsError
 from contract_tools.fileio import write_atomic
@@ -44,7 +45,8 @@ def handle_errors() -> Iterator[None]:
     except ContractToolsError as exc:
         if State.debug:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        # The message is data (paths, config keys in [brackets]): never read it as markup.
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
 import typer
 
-from contract_tools.cli.common import emit, err_console, handle_errors
+from contract_tools.cli.common import handle_errors
+from contract_tools.cli.reporting import RunOutputs, prepare, with_config
+from contract_tools.errors import UsageError
+from contract_tools.gate import DEFAULT_REASON
 
 EPILOG = (
     "Example: contract-tools diff 'examples.legacy_flask:create_app()' examples.fastapi_port:app "
@@ -35,46 +37,100 @@ def register(app: typer.Typer) -> None:
 
 
 def diff(
-    base: str = typer.Argument(
-        ..., metavar="BASE", help="The contract clients rely on: spec file, URL or app reference."
+    base: str | None = typer.Argument(
+        None,
+        metavar="BASE",
+        help="The contract clients rely on: spec file, URL or app reference "
+        "(default: base in \\[tool.contract-tools.diff]).",
+        show_default=False,
     ),
-    revision: str = typer.Argument(
-        ..., metavar="REVISION", help="The new contract: spec file, URL or app reference."
+    revision: str | None = typer.Argument(
+        None,
+        metavar="REVISION",
+        help="The new contract: spec file, URL or app reference "
+        "(default: revision in \\[tool.contract-tools.diff]).",
+        show_default=False,
     ),
-    fail_on: FailOn = typer.Option(
-        FailOn.error, "--fail-on", help="Exit 1 when a finding is at or above this level."
+    config: str | None = typer.Option(
+        None, "--config", help="TOML settings file (default: the nearest pyproject.toml)."
     ),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", help="Report format."),
+    fail_on: FailOn | None = typer.Option(
+        None,
+        "--fail-on",
+        help="Exit 1 when a finding is at or above this level.  (default: error)",
+        show_default=False,
+    ),
+    fmt: ReportFormat | None = typer.Option(
+        None, "--format", help="Format of the primary report.  (default: text)", show_default=False
+    ),
     output: str | None = typer.Option(
-        None, "-o", "--output", help="Write the report here (default: stdout)."
+        None, "-o", "--output", help="Write the primary report here (default: stdout)."
     ),
-    ignore: str | None = typer.Option(
-        None, "--ignore", help="YAML/JSON file of accepted findings (operation + id)."
+    json_file: str | None = typer.Option(None, "--json", help="Also write a JSON report here."),
+    junit_file: str | None = typer.Option(None, "--junit", help="Also write JUnit XML here."),
+    markdown_file: str | None = typer.Option(None, "--markdown", help="Also write Markdown here."),
+    html_file: str | None = typer.Option(None, "--html", help="Also write an HTML report here."),
+    baseline_file: str | None = typer.Option(
+        None,
+        "--baseline",
+        "--ignore",
+        help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
+    ),
+    update_baseline: bool = typer.Option(
+        False, "--update-baseline", help="Add this run's new findings to the --baseline file."
+    ),
+    reason: str = typer.Option(
+        DEFAULT_REASON,
+        "--baseline-reason",
+        help="Reason recorded on entries --update-baseline adds.",
+    ),
+    github_summary: bool = typer.Option(
+        False, "--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."
     ),
     app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
 ) -> None:
     """Compare two OpenAPI contracts and report breaking changes, rule by rule."""
     # Imported here so that `contract-tools --help` stays fast.
     from contract_tools.diff.engine import diff_specs
-    from contract_tools.gate import Baseline, apply, exit_code_for, parse_fail_on
     from contract_tools.models import Report
-    from contract_tools.report import render
     from contract_tools.spec.sources import load_spec
 
     with handle_errors():
-        level = parse_fail_on(fail_on.value)
-        baseline = Baseline.load(ignore) if ignore else None
-        base_doc = load_spec(base, app_dir)
-        revision_doc = load_spec(revision, app_dir)
-        report = Report.of("diff", diff_specs(base_doc, revision_doc), base=base, revision=revision)
-        if baseline is not None:
-            report = apply(report, baseline, dt.date.today()).report
-        emit(render(report, fmt.value, fail_on=level), output)
-        counts = report.counts()
-        where = f" -> {output}" if output and output != "-" else ""
-        err_console.print(
-            f"diff: {counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info{where}"
+        settings = with_config(
+            "diff",
+            config,
+            base=base,
+            revision=revision,
+            fail_on=fail_on.value if fail_on else None,
+            format=fmt.value if fmt else None,
+            output=output,
+            json=json_file,
+            junit=junit_file,
+            markdown=markdown_file,
+            html=html_file,
+            baseline_file=baseline_file,
         )
-        code = exit_code_for(report, level)
+        missing = [name.upper() for name in ("base", "revision") if not getattr(settings, name)]
+        if missing:
+            them, arguments = ("them", "arguments") if len(missing) == 2 else ("it", "an argument")
+            raise UsageError(
+                f"diff: missing {' and '.join(missing)}: give {them} as {arguments} or set "
+                f"{them} in the tool.contract-tools.diff table (pyproject.toml or --config FILE)"
+            )
+        assert settings.base is not None and settings.revision is not None
+        run = prepare(
+            RunOutputs.from_settings(
+                settings,
+                update_baseline=update_baseline,
+                reason=reason,
+                github_summary=github_summary,
+            )
+        )
+        base_doc = load_spec(settings.base, app_dir)
+        revision_doc = load_spec(settings.revision, app_dir)
+        # [tool.contract-tools.diff] ignore: rule ids the team does not want reported at all.
+        ignored = set(settings.ignore)
+        findings = [f for f in diff_specs(base_doc, revision_doc) if f.id not in ignored]
+        report = Report.of("diff", findings, base=settings.base, revision=settings.revision)
+        code = run.finish(report)
     raise typer.Exit(code)

@@ -118,3 +118,14 @@ def test_version_and_help() -> None:
     result = runner.invoke(app, ["flask-spec", "--help"])
     assert result.exit_code == 0
     assert "Example: contract-tools flask-spec" in result.stdout
+
+
+def test_error_text_in_brackets_survives(tmp_path: Path) -> None:
+    (tmp_path / "cli_brackets_g.py").write_text(
+        "def make():\n    raise ValueError('set [tool.x] first')\n"
+    )
+    result = runner.invoke(app, ["flask-spec", "cli_brackets_g:make()", "--app-dir", str(tmp_path)])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "error: cli_brackets_g:make(): factory 'make' raised ValueError: set [tool.x] first\n"
+    )
