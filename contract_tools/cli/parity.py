@@ -7,8 +7,13 @@ from typing import Any
 
 import typer
 
-from contract_tools.cli.common import emit, err_console, handle_errors
+from contract_tools.cli.common import err_console, handle_errors
+from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
+from contract_tools.gate import DEFAULT_REASON
+
+# Like Hypothesis's .hypothesis/: found drifts are replayed first on the next run.
+DEFAULT_DATABASE = ".contract-tools/drifts"
 
 EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
@@ -51,11 +56,18 @@ def parse_ignore(text: str) -> tuple[str, str]:
 
 
 def parity(
-    baseline: str = typer.Argument(
-        ..., metavar="BASELINE", help="The legacy app: 'module:attr', 'module:factory()' or a URL."
+    baseline: str | None = typer.Argument(
+        None,
+        metavar="BASELINE",
+        help="The legacy app: 'module:attr', 'module:factory()' or a URL (or from config).",
     ),
-    candidate: str = typer.Argument(
-        ..., metavar="CANDIDATE", help="The port: 'module:attr', 'module:factory()' or a URL."
+    candidate: str | None = typer.Argument(
+        None,
+        metavar="CANDIDATE",
+        help="The port: 'module:attr', 'module:factory()' or a URL (or from config).",
+    ),
+    config: str | None = typer.Option(
+        None, "--config", help="TOML file with the settings (default: [tool.contract-tools])."
     ),
     spec: list[str] = typer.Option(
         [], "--spec", help="OpenAPI file: once for both sides, twice for baseline then candidate."
@@ -66,63 +78,140 @@ def parity(
     exclude: list[str] = typer.Option(
         [], "--exclude", help="Skip these operations ('GET /books/{id}' or a regex)."
     ),
-    max_examples: int = typer.Option(100, "--max-examples", min=1, help="Cases per operation."),
+    max_examples: int | None = typer.Option(
+        None, "--max-examples", min=1, help="Cases per operation.  (default: 100)"
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Repeat a run (printed every time)."),
-    mode: Mode = typer.Option(Mode.all, "--mode", help="Valid, invalid or both kinds of input."),
+    mode: Mode | None = typer.Option(
+        None, "--mode", help="Valid, invalid or both kinds of input.  (default: all)"
+    ),
     header: list[str] = typer.Option(
         [], "--header", help="'Name: value' added to every request (auth)."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Turn every normalisation rule off."),
+    strict: bool | None = typer.Option(
+        None, "--strict/--no-strict", help="Turn every normalisation rule off."
+    ),
+    disable_rule: list[str] = typer.Option(
+        [], "--disable-rule", help="Switch one normalisation rule off by name."
+    ),
     ignore_path: list[str] = typer.Option(
         [], "--ignore-path", help="OPERATION=JSONPATH to ignore ('*' for every operation)."
     ),
-    fail_on: FailOn = typer.Option(
-        FailOn.error, "--fail-on", help="Exit 1 when a finding is at or above this level."
+    fail_on: FailOn | None = typer.Option(
+        None, "--fail-on", help="Exit 1 when a finding is at or above this level.  (default: error)"
     ),
     json_file: str | None = typer.Option(None, "--json", help="Write the JSON report here."),
     junit_file: str | None = typer.Option(None, "--junit", help="Write a JUnit XML report here."),
     markdown_file: str | None = typer.Option(None, "--markdown", help="Write Markdown here."),
     html_file: str | None = typer.Option(None, "--html", help="Write an HTML report here."),
+    baseline_file: str | None = typer.Option(
+        None,
+        "--baseline",
+        help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
+    ),
+    update_baseline: bool = typer.Option(
+        False, "--update-baseline", help="Add this run's new findings to the --baseline file."
+    ),
+    reason: str = typer.Option(
+        DEFAULT_REASON, "--baseline-reason", help="Reason recorded on entries it adds."
+    ),
+    github_summary: bool = typer.Option(
+        False, "--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."
+    ),
+    shard: str | None = typer.Option(
+        None, "--shard", help="K/N: run the K-th of N deterministic slices (a CI matrix)."
+    ),
+    database: str = typer.Option(
+        DEFAULT_DATABASE,
+        "--database",
+        help="Directory (or redis:// URL) where found drifts are kept and replayed first.",
+    ),
+    no_database: bool = typer.Option(False, "--no-database", help="Keep no drift store."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
     app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
-    from contract_tools.gate import exit_code_for, parse_fail_on
     from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
     from contract_tools.parity.targets import make_target
-    from contract_tools.report import render
 
     with handle_errors():
-        options = ParityOptions(
-            max_examples=max_examples,
-            seed=seed,
-            mode=mode.value,
+        ignored: dict[str, list[str]] = {}
+        for operation, pattern in (parse_ignore(p) for p in ignore_path):
+            ignored.setdefault(operation, []).append(pattern)
+        settings = with_config(
+            "parity",
+            config,
+            baseline=baseline,
+            candidate=candidate,
+            spec=spec[0] if len(spec) == 1 else None,
             include=tuple(include),
             exclude=tuple(exclude),
-            headers=tuple(parse_header(h) for h in header),
+            max_examples=max_examples,
+            seed=seed,
+            mode=mode.value if mode else None,
+            headers=dict(parse_header(h) for h in header) or None,
             strict=strict,
-            ignore_paths=tuple(parse_ignore(p) for p in ignore_path),
+            ignore_paths=ignored or None,
+            fail_on=fail_on.value if fail_on else None,
+            json=json_file,
+            junit=junit_file,
+            markdown=markdown_file,
+            html=html_file,
+            baseline_file=baseline_file,
         )
-        level = parse_fail_on(fail_on.value)
-        base_target = make_target(baseline, app_dir=app_dir, timeout=timeout)
-        cand_target = make_target(candidate, app_dir=app_dir, timeout=timeout)
-        specs = resolve_specs(base_target, cand_target, spec)
+        if not settings.baseline or not settings.candidate:
+            raise UsageError(
+                "parity: missing BASELINE and CANDIDATE: give them as arguments or set them "
+                "in the tool.contract-tools.parity table (pyproject.toml or --config FILE)"
+            )
+        disabled = {name for name, on in settings.normalize.items() if not on} | set(disable_rule)
+        options = ParityOptions(
+            max_examples=settings.max_examples,
+            seed=settings.seed,
+            mode=settings.mode,
+            include=settings.include,
+            exclude=settings.exclude,
+            headers=tuple(settings.headers.items()),
+            strict=settings.strict,
+            preset=settings.preset,
+            disable=tuple(sorted(disabled)),
+            ignore_paths=tuple(
+                (operation, pattern)
+                for operation, patterns in settings.ignore_paths.items()
+                for pattern in patterns
+            ),
+            shard=parse_shard(shard) if shard else None,
+            database=None if no_database else database,
+        )
+        run = prepare(
+            RunOutputs.from_settings(
+                settings,
+                update_baseline=update_baseline,
+                reason=reason,
+                github_summary=github_summary,
+                summary=False,
+            )
+        )
+        base_target = make_target(settings.baseline, app_dir=app_dir, timeout=timeout)
+        cand_target = make_target(settings.candidate, app_dir=app_dir, timeout=timeout)
+        spec_files = spec if len(spec) == 2 else ([settings.spec] if settings.spec else [])
+        specs = resolve_specs(base_target, cand_target, spec_files)
         with _Progress() as progress:
             report = run_parity(base_target, cand_target, specs, options, progress.on_event)
-        for fmt, path in (
-            ("json", json_file),
-            ("junit", junit_file),
-            ("markdown", markdown_file),
-            ("html", html_file),
-        ):
-            if path:
-                kwargs: dict[str, Any] = {"fail_on": level}
-                if fmt == "markdown" and html_file:
-                    kwargs["html_report"] = html_file
-                emit(render(report, fmt, **kwargs), path)
-        emit(render(report, "text", fail_on=level), None)
+        code = run.finish(report)
         _summary(report)
-    raise typer.Exit(exit_code_for(report, level))
+    raise typer.Exit(code)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    k, sep, n = text.partition("/")
+    try:
+        shard = (int(k), int(n))
+    except ValueError:
+        shard = (0, 0)
+    if not sep or not 1 <= shard[0] <= shard[1]:
+        raise UsageError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return shard
 
 
 class _Progress:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -71,13 +72,37 @@ class Request:
         return replace(self, headers=kept + extra)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        result: dict[str, Any] = {
             "method": self.method,
             "path": self.path,
             "query": [list(p) for p in self.query],
             "headers": [list(p) for p in self.headers],
             "body": body_text(self.body),
         }
+        if body_text(self.body).encode("utf-8") != self.body:
+            # The text form is cut or not UTF-8: replay needs the exact bytes.
+            result["body_base64"] = base64.b64encode(self.body).decode("ascii")
+        return result
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Request:
+        """The inverse of ``to_dict``: a request read back from a JSON report or the drift store."""
+        try:
+            encoded = data.get("body_base64")
+            body = (
+                base64.b64decode(encoded)
+                if isinstance(encoded, str)
+                else str(data.get("body", "")).encode("utf-8")
+            )
+            return cls.build(
+                str(data["method"]),
+                str(data["path"]),
+                query=[(str(k), str(v)) for k, v in data.get("query", ())],
+                headers=[(str(k), str(v)) for k, v in data.get("headers", ())],
+                body=body,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a recorded request: {exc}") from None
 
     def curl(self, base_url: str) -> str:
         """A curl command for exactly this request (``--path-as-is`` keeps ``//`` and ``..``)."""

@@ -13,12 +13,14 @@ import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from contract_tools.errors import SpecLoadError, UsageError
 from contract_tools.models import Finding, Level, Report
 from contract_tools.parity.compare import BODY, CRASH, HEADER, STATUS, Difference, compare
+from contract_tools.parity.contract import PathContract
+from contract_tools.parity.drifts import DriftStore
 from contract_tools.parity.exchange import Request, Response
 from contract_tools.parity.generate import (
     BASELINE,
@@ -26,6 +28,7 @@ from contract_tools.parity.generate import (
     MODES,
     Operation,
     build_strategy,
+    match_key,
     merge_operations,
     select,
 )
@@ -53,10 +56,16 @@ class ParityOptions:
     exclude: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     strict: bool = False
+    preset: str = "flask-fastapi"
+    disable: tuple[str, ...] = ()  # normalisation rules switched off by name
     ignore_paths: tuple[tuple[str, str], ...] = ()  # (operation or "*", JSON path pattern)
     shrink: bool = True
     # Condition calls per drift while shrinking: enough to minimise, bounded so a run ends.
     shrink_budget: int = 150
+    # (K, N): this run covers the K-th of N deterministic slices of the operations (CI matrix).
+    shard: tuple[int, int] | None = None
+    # Where shrunk drift requests are kept and replayed first next run (directory or redis://).
+    database: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,17 +179,23 @@ class _Run:
             raise UsageError(f"--mode must be one of {', '.join(MODES)}, not {options.mode!r}")
         if options.max_examples < 1:
             raise UsageError("--max-examples must be at least 1")
+        if options.shard is not None and not 1 <= options.shard[0] <= options.shard[1]:
+            raise UsageError(f"--shard must be K/N with 1 <= K <= N, not {options.shard}")
         self.baseline = baseline
         self.candidate = candidate
         self.specs = specs
         self.options = options
         self.emit = on_event or (lambda event: None)
         self.seed = options.seed if options.seed is not None else random.randrange(2**32)
-        self.normalizer = Normalizer.preset(strict=options.strict)
+        self.normalizer = Normalizer.preset(
+            options.preset, strict=options.strict, disable=options.disable
+        )
         self.noise = NoiseBook(options.ignore_paths)
         self.signatures: dict[tuple[str, str, tuple[str, ...]], _Signature] = {}
         self.skipped: list[dict[str, Any]] = []
         self.cases = 0
+        self._contracts: dict[str, PathContract | None] = {}
+        self.store = DriftStore.at(options.database) if options.database else None
 
     def run(self) -> Report:
         started = time.perf_counter()
@@ -189,6 +204,10 @@ class _Run:
         )
         if self.options.include and not operations:
             raise UsageError("--include matched no operation")
+        if self.options.shard is not None:
+            # By position in the sorted union: every operation in exactly one of N shards.
+            k, n = self.options.shard
+            operations = [op for i, op in enumerate(operations) if i % n == k - 1]
         self.emit(Event("start", total=len(operations), budget=self.options.max_examples))
         with self.baseline, self.candidate:
             for index, op in enumerate(operations):
@@ -263,6 +282,12 @@ class _Run:
                 )
             )
 
+        if self.store is not None:
+            # Drifts found by earlier runs first; one that no longer shows was fixed.
+            for stored in self.store.requests(op.key):
+                explore(stored)
+                if not cache[stored].differences:
+                    self.store.forget(op.key, stored)
         try:
             _hypothesis_run(strategy, explore, self.options.max_examples, op_seed)
         except Exception as exc:
@@ -275,9 +300,12 @@ class _Run:
             if done == 0:
                 self._skip(op, _reason(exc))
                 return
-        if self.options.shrink:
-            for key in new:
+        for key in new:
+            if self.options.shrink:
                 self._shrink(op, strategy, key, cache, op_seed)
+            shrunk = self.signatures[key].request
+            if self.store is not None and shrunk is not None:
+                self.store.save(op.key, shrunk)
 
     def _case(self, op: Operation, request: Request) -> _Outcome:
         if self.options.headers:
@@ -285,7 +313,7 @@ class _Run:
         base = self.baseline.send(request)
         cand = self.candidate.send(request)
         outcome = _Outcome(base, cand)
-        differences = self._differences(op, base, cand)
+        differences = self._differences(op, base, cand, request)
         if not differences:
             return outcome
         # Only a disagreement needs the second baseline answer: it tells noise from drift.
@@ -294,15 +322,46 @@ class _Run:
             self.noise.learn(op.key, learned)
             if STATUS in learned:
                 return outcome  # the baseline disagrees with itself: nothing to compare against
-            differences = self._differences(op, base, cand)
+            differences = self._differences(op, base, cand, request)
         outcome.differences = differences
         return outcome
 
-    def _differences(self, op: Operation, base: Response, cand: Response) -> list[Difference]:
+    def _differences(
+        self, op: Operation, base: Response, cand: Response, request: Request
+    ) -> list[Difference]:
         missing = self._missing(op, base, cand)
-        if missing is not None:
-            return [missing]
-        return compare(base, cand, self.normalizer, self.noise.filter(op.key))
+        differences = (
+            [missing]
+            if missing is not None
+            else compare(base, cand, self.normalizer, self.noise.filter(op.key))
+        )
+        return [self._widening(op, base, cand, request, d) for d in differences]
+
+    def _widening(
+        self, op: Operation, base: Response, cand: Response, request: Request, diff: Difference
+    ) -> Difference:
+        """A request outside the legacy contract that the legacy app refused breaks no client
+        that keeps to that contract, whatever the port answers short of crashing: a warning."""
+        if (
+            diff.kind in (STATUS, MISSING)
+            and diff.level is Level.ERROR
+            and 400 <= base.status < 500
+            and cand.status < 500
+            and not self._baseline_allows(op, request)
+        ):
+            what = (
+                "the candidate accepts a request outside the baseline's contract (a widening)"
+                if cand.status < 400
+                else "both refuse a request outside the baseline's contract, with other statuses"
+            )
+            return replace(diff, level=Level.WARNING, message=f"{diff.message}: {what}")
+        return diff
+
+    def _baseline_allows(self, op: Operation, request: Request) -> bool:
+        if op.key not in self._contracts:
+            self._contracts[op.key] = _path_contract(self.specs.get(BASELINE), op)
+        contract = self._contracts[op.key]
+        return contract is not None and contract.accepts(request.path)
 
     def _missing(self, op: Operation, base: Response, cand: Response) -> Difference | None:
         """A side whose spec lacks the operation answers 404/405 where the other does not."""
@@ -437,6 +496,19 @@ class _Run:
                 strict=self.options.strict,
             ),
         }
+
+
+def _path_contract(document: Mapping[str, Any] | None, op: Operation) -> PathContract | None:
+    """The baseline's path contract for ``op`` (matched with parameter names ignored)."""
+    for template, item in ((document or {}).get("paths") or {}).items():
+        if not isinstance(item, Mapping) or match_key(op.method, template) != match_key(
+            op.method, op.path
+        ):
+            continue
+        operation = item.get(op.method.lower())
+        if isinstance(operation, Mapping):
+            return PathContract.from_operation(template, item, operation)
+    return None
 
 
 def _reason(exc: BaseException) -> str:

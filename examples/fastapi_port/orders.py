@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 
 from examples.legacy_flask.db import order_total
 
@@ -25,7 +26,11 @@ def list_orders(db: Db) -> OrderList:
 
 
 @router.get("/{order_id}")
-def get_order(db: Db, order_id: uuid.UUID) -> OrderDetail:
+def get_order(
+    db: Db,
+    # An id that exists: generated UUIDs never hit one, so the contract names one.
+    order_id: Annotated[uuid.UUID, Path(examples=["0b6f1c1e-8a4f-4a8e-9d7b-2f0c5e6a1b01"])],
+) -> OrderDetail:
     """One order with its lines and total."""
     key = str(order_id)
     row = db.execute(

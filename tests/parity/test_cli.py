@@ -52,3 +52,32 @@ def test_parity_cli_usage_and_load_errors() -> None:
     assert usage.exit_code == 2
     load = CliRunner().invoke(app, ["parity", "no_such_module:app", FAITHFUL])
     assert load.exit_code == 3
+
+
+def test_shard_store_and_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.contract-tools.parity]\n"
+        f'baseline = "{BASE}"\n'
+        f'candidate = "{FAITHFUL}"\n'
+        "max_examples = 3\nseed = 5\n"
+    )
+    result = CliRunner().invoke(app, ["parity", "--shard", "2/2"])
+    assert result.exit_code == 0, result.output
+    # The store is written only when there is a drift to keep.
+    assert not (tmp_path / ".contract-tools").exists()
+    drifted = CliRunner().invoke(app, ["parity", BASE, DRIFTED, "--max-examples", "3"])
+    assert drifted.exit_code == 1
+    assert any((tmp_path / ".contract-tools" / "drifts").iterdir())
+    bad = CliRunner().invoke(app, ["parity", "--shard", "3/2"])
+    assert bad.exit_code == 2
+    assert "--shard '3/2': expected K/N with 1 <= K <= N" in bad.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.contract-tools.parity]\nmax_exmples = 3\n")
+    unknown = CliRunner().invoke(app, ["parity"])
+    assert unknown.exit_code == 2
+    assert "unknown key tool.contract-tools.parity.max_exmples" in unknown.stderr
+
+
+def test_missing_targets_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["parity", "--no-database"])
+    assert result.exit_code == 2
+    assert "parity: missing BASELINE and CANDIDATE" in result.stderr

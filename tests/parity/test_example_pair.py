@@ -1,27 +1,23 @@
-"""The bundled example pair (examples/README.md): the deliberate drifts, with a fixed seed."""
+"""The bundled example pair (examples/README.md): exactly the deliberate drifts, fixed seed."""
 
 from __future__ import annotations
 
+from contract_tools.models import Level
 from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
 from contract_tools.parity.targets import make_target
 
-DRIFT_OPERATIONS = (
-    "GET /books/",
-    "POST /books/",
-    "GET /books/{book_id}",
-    "DELETE /books/{book_id}",
-    "POST /authors/",
-    "GET /orders/{order_id}",
-)
 
-
-def test_positive_mode_finds_the_deliberate_drifts() -> None:
+def test_every_operation_positive_mode_finds_exactly_the_listed_drifts() -> None:
     baseline = make_target("examples.legacy_flask:create_app()")
     candidate = make_target("examples.fastapi_port:create_app()")
-    options = ParityOptions(max_examples=25, seed=1, mode="positive", include=DRIFT_OPERATIONS)
+    options = ParityOptions(max_examples=25, seed=1, mode="positive")
     report = run_parity(baseline, candidate, resolve_specs(baseline, candidate), options)
-    found = {(f.id, f.operation, tuple(f.details["paths"])) for f in report.findings}
-    assert found == {
+    errors = {
+        (f.id, f.operation, tuple(f.details["paths"]))
+        for f in report.findings
+        if f.level is Level.ERROR
+    }
+    assert errors == {
         # 1: default limit 10 -> 20 (two path sets: with and without more than 10 items shown)
         ("body-mismatch", "GET /books/", ("$.items[*]", "$.limit")),
         ("body-mismatch", "GET /books/", ("$.limit",)),
@@ -33,7 +29,23 @@ def test_positive_mode_finds_the_deliberate_drifts() -> None:
         ("missing-operation", "DELETE /books/{book_id}", ("status",)),
         # 5: FastAPI's own 422 for an invalid author body
         ("status-mismatch", "POST /authors/", ("status",)),
-        # 6 (Decimal total of an order) needs an existing order id, which random UUIDs miss.
+        # 6: Decimal total as a string vs a number (reached through the port's example id)
+        ("body-mismatch", "GET /orders/{order_id}", ("$.total",)),
     }
-    assert report.noise == ({"operation": "POST /books/", "paths": ["$.created_at"]},)
+    # Requests outside the legacy contract (Werkzeug's float needs a dot; ids are unsigned):
+    # reported, but as warnings, since no client keeping to the legacy contract sends them.
+    warnings = {(f.id, f.operation) for f in report.findings if f.level is Level.WARNING}
+    assert warnings == {
+        ("status-mismatch", "GET /books/cheaper-than/{price}"),
+        ("status-mismatch", "PUT /books/{book_id}"),
+    }
+    assert all(
+        "outside the baseline's contract" in f.message
+        for f in report.findings
+        if f.level is Level.WARNING
+    )
+    assert report.noise == (
+        {"operation": "GET /", "paths": ["$.served_at"]},
+        {"operation": "POST /books/", "paths": ["$.created_at"]},
+    )
     assert report.skipped == ()

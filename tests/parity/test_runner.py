@@ -139,3 +139,30 @@ def test_replay_reproduces_a_drift() -> None:
     assert replay(base, base, request) == []
     [diff] = replay(base, "tests.parity.apps.bookshop_fastapi:create_drifted_app()", request)
     assert diff.paths == ("$.year",)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_shards_partition_the_operations(n: int) -> None:
+    seen: list[str] = []
+    for k in range(1, n + 1):
+        events: list[Event] = []
+        _run(
+            bookshop_fastapi.create_app,
+            ParityOptions(max_examples=2, seed=7, shard=(k, n), shrink=False),
+            events,
+        )
+        seen.extend(e.operation for e in events if e.kind == "operation")
+    # Every operation exactly once across the N shards.
+    assert sorted(seen) == [
+        "DELETE /books/{book_id}",
+        "GET /books",
+        "GET /books/{book_id}",
+        "GET /health",
+        "POST /notes",
+    ]
+
+
+@pytest.mark.parametrize("shard", [(0, 2), (3, 2), (1, 0)])
+def test_bad_shard_is_a_usage_error(shard: tuple[int, int]) -> None:
+    with pytest.raises(UsageError, match="--shard must be K/N"):
+        _run(bookshop_fastapi.create_app, ParityOptions(max_examples=1, shard=shard))
