@@ -1,14 +1,17 @@
 """The parity loop: generate, send to both, compare, cancel noise, shrink, deduplicate.
 
 Per operation a Hypothesis exploration runs ``max_examples`` cases without failing; every new
-drift signature (operation, finding id, paths) is then shrunk with ``hypothesis.find`` to a
-minimal request. Outcomes are cached per request, so shrinking re-sends nothing it has seen.
+drift signature (operation, finding id, paths) is then shrunk by Hypothesis's own shrinker. The
+shrink run replays the exploration (same strategy, same seed, answers from the per-request cache,
+so nothing is re-sent) until the signature's first request, raises there, and Hypothesis shrinks
+from that known failing example. (``hypothesis.find`` had to re-discover a failure from scratch
+inside the budget and often kept the first, huge example.) Requests sent while shrinking are
+counted in the summary as ``shrink_cases``, apart from the explored ``cases``.
 Progress is reported through a callback; the engine never prints.
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 import zlib
@@ -60,7 +63,8 @@ class ParityOptions:
     disable: tuple[str, ...] = ()  # normalisation rules switched off by name
     ignore_paths: tuple[tuple[str, str], ...] = ()  # (operation or "*", JSON path pattern)
     shrink: bool = True
-    # Condition calls per drift while shrinking: enough to minimise, bounded so a run ends.
+    # Requests sent (cache misses) per drift while shrinking: enough to minimise, bounded so a
+    # run ends. Cached answers cost no request; their draws are bounded by _DRAWS_PER_SEND.
     shrink_budget: int = 150
     # (K, N): this run covers the K-th of N deterministic slices of the operations (CI matrix).
     shard: tuple[int, int] | None = None
@@ -194,6 +198,7 @@ class _Run:
         self.signatures: dict[tuple[str, str, tuple[str, ...]], _Signature] = {}
         self.skipped: list[dict[str, Any]] = []
         self.cases = 0
+        self.shrink_cases = 0  # requests sent while shrinking, not part of ``cases``
         self._contracts: dict[str, PathContract | None] = {}
         self.store = DriftStore.at(options.database) if options.database else None
 
@@ -229,6 +234,7 @@ class _Run:
                 "summary": {
                     "operations": len(operations),
                     "cases": self.cases,
+                    "shrink_cases": self.shrink_cases,
                     "findings": len(findings),
                     "seed": self.seed,
                     "duration_s": round(duration, 3),
@@ -409,31 +415,52 @@ class _Run:
         cache: dict[Request, _Outcome],
         op_seed: int,
     ) -> None:
+        """Shrink one signature, starting from the exploration's example for it."""
         sig = self.signatures[key]
+        sent = 0
         calls = 0
+        # Hypothesis tries smaller choice sequences; several can render to one request, and
+        # those cost a draw but no send. Bounded too, so that a shrink always ends.
+        max_calls = self.options.max_examples + _DRAWS_PER_SEND * self.options.shrink_budget
 
-        def shows(request: Request) -> bool:
-            nonlocal calls
+        def condition(request: Request) -> None:
+            nonlocal sent, calls
+            calls += 1
+            if calls > max_calls:
+                raise _BudgetSpent
             outcome = cache.get(request)
             if outcome is None:
-                calls += 1
-                if calls > self.options.shrink_budget:
-                    return False  # budget spent: accept no smaller request from here on
+                if sent >= self.options.shrink_budget:
+                    raise _BudgetSpent  # keep the smallest request seen so far
+                sent += 1
+                self.shrink_cases += 1
                 outcome = cache[request] = self._case(op, request)
             for diff in outcome.differences:
-                if (op.key, FINDING_IDS[diff.kind], tuple(sorted(diff.paths))) == key:
-                    sig.message = diff.message
-                    sig.request, sig.baseline, sig.candidate = (
-                        request,
-                        outcome.baseline,
-                        outcome.candidate,
-                    )
-                    return True
-            return False
+                # The level too: a widening (warning) must not shrink into another request
+                # that happens to share its paths but breaks the contract (error), or back.
+                if (
+                    op.key,
+                    FINDING_IDS[diff.kind],
+                    tuple(sorted(diff.paths)),
+                ) == key and diff.level is sig.level:
+                    if sig.request is None or _size(request) <= _size(sig.request):
+                        sig.message = diff.message
+                        sig.request, sig.baseline, sig.candidate = (
+                            request,
+                            outcome.baseline,
+                            outcome.candidate,
+                        )
+                    raise _Shows
+            return None
 
-        # Not found again within the budget: the first request seen stays the example.
-        with contextlib.suppress(Exception):
-            _hypothesis_find(strategy, shows, self.options.max_examples, op_seed)
+        try:
+            _hypothesis_shrink(strategy, condition, self.options.max_examples, op_seed)
+        except _BudgetSpent:
+            pass  # the budget ran out: the smallest request found so far stays the example
+        except Exception:
+            # _Shows for the shrunk example (the expected end), or Hypothesis giving up
+            # (flaky, unsatisfiable): either way the signature keeps its smallest request.
+            pass
 
     def _skip(self, op: Operation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})
@@ -544,12 +571,42 @@ def _hypothesis_run(strategy: Any, body: Callable[[Request], None], n: int, op_s
     explore()
 
 
-def _hypothesis_find(
-    strategy: Any, condition: Callable[[Request], bool], n: int, op_seed: int
+def _hypothesis_shrink(
+    strategy: Any, condition: Callable[[Request], None], n: int, op_seed: int
 ) -> None:
-    from hypothesis import find
+    """The exploration again (same strategy, seed and settings, so the same draws in the same
+    order) with shrinking on: ``condition`` raises at the signature's first request, so
+    Hypothesis's shrinker starts from that known failing example instead of searching anew."""
+    from hypothesis import given, seed
 
-    find(strategy, condition, settings=_settings(n, shrink=True), random=random.Random(op_seed))
+    @seed(op_seed)
+    @_settings(n, shrink=True)
+    @given(strategy)
+    def replay_and_shrink(request: Request) -> None:
+        condition(request)
+
+    replay_and_shrink()
+
+
+class _Shows(Exception):
+    """The signature being shrunk showed: a failure for Hypothesis, which shrinks it."""
+
+
+class _BudgetSpent(BaseException):
+    """Ends a shrink run at once: Hypothesis lets a non-Exception through instead of shrinking
+    it as a second failure."""
+
+
+# Draws (condition calls) allowed per request a shrink may send; see ``_Run._shrink``.
+_DRAWS_PER_SEND = 4
+
+
+def _size(request: Request) -> int:
+    """How big a reproduction reads. The smaller is kept; on a tie the later one, since
+    Hypothesis only moves to examples it ranks simpler (``/books/-1`` after ``/books/-2``)."""
+    return (
+        len(request.target) + len(request.body) + sum(len(k) + len(v) for k, v in request.headers)
+    )
 
 
 def pytest_snippet(

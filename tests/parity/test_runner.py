@@ -166,3 +166,45 @@ def test_shards_partition_the_operations(n: int) -> None:
 def test_bad_shard_is_a_usage_error(shard: tuple[int, int]) -> None:
     with pytest.raises(UsageError, match="--shard must be K/N"):
         _run(bookshop_fastapi.create_app, ParityOptions(max_examples=1, shard=shard))
+
+
+def _example_pair_run(options: ParityOptions) -> Any:
+    baseline = target_for_factory(_example_flask, "examples.legacy_flask:create_app()")
+    candidate = target_for_factory(_example_fastapi, "examples.fastapi_port:create_app()")
+    return run_parity(baseline, candidate, resolve_specs(baseline, candidate), options)
+
+
+def _example_flask() -> Any:
+    from examples.legacy_flask import create_app
+
+    return create_app()
+
+
+def _example_fastapi() -> Any:
+    from examples.fastapi_port import create_app
+
+    return create_app()
+
+
+def test_shrinking_starts_from_the_found_example_and_reaches_a_minimal_request() -> None:
+    # The exploration's first PUT drift was /books/-236475343115012873848243382910976 with a
+    # 431-byte body of random keys; shrinking from it gives the smallest refused id and body.
+    options = ParityOptions(max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",))
+    report = _example_pair_run(options)
+    [finding] = report.findings
+    request = finding.details["request"]
+    assert request["path"] == "/books/-1"
+    assert len(request["body"]) < 100
+    assert "outside the baseline's contract" in finding.message  # still the same finding
+    summary = report.meta["summary"]
+    assert summary["cases"] == 25 and 0 < summary["shrink_cases"] <= options.shrink_budget
+
+
+def test_shrink_budget_bounds_the_requests_sent_while_shrinking() -> None:
+    options = ParityOptions(
+        max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",), shrink_budget=3
+    )
+    report = _example_pair_run(options)
+    [finding] = report.findings
+    assert report.meta["summary"]["shrink_cases"] <= 3
+    assert finding.details["request"]["path"].startswith("/books/-")  # a smaller one, or the first

@@ -127,10 +127,14 @@ def test_asgi_factory_target_builds_a_fresh_app_per_unsafe_request_and_probe() -
         target.send(Request.build("GET", "/b"))
         assert log == ["lifespan.startup"]  # both GETs: the one pristine instance
         target.send(Request.build("POST", "/a"))
-        target.send_probe(Request.build("GET", "/a"))
+        target.send_probe(Request.build("POST", "/a"))
         assert log == ["lifespan.startup"] + ["lifespan.startup", "lifespan.shutdown"] * 2
+        # Safe probes: a second pristine instance, built once and kept until close.
+        target.send_probe(Request.build("GET", "/a"))
+        target.send_probe(Request.build("GET", "/b"))
+        assert log == ["lifespan.startup"] * 2 + ["lifespan.shutdown", "lifespan.startup"] * 2
     assert target.fresh_per_case
-    assert log[-1] == "lifespan.shutdown"
+    assert log[-2:] == ["lifespan.shutdown"] * 2  # both kept instances shut down
 
 
 def test_wsgi_factory_target_isolates_state_changing_requests() -> None:
@@ -149,7 +153,11 @@ def test_wsgi_factory_target_isolates_state_changing_requests() -> None:
         target.send(Request.build("POST", "/a"))
         target.send(Request.build("POST", "/a"))
         target.send_probe(Request.build("GET", "/a"))
-    assert len(built) == 4
+        target.send_probe(Request.build("GET", "/b"))
+        assert len(built) == 4  # shared, two POSTs, one kept instance for safe probes
+        target.send_probe(Request.build("POST", "/a"))
+    assert len(built) == 5  # a state-changing probe always gets its own app
+    assert len({id(app) for app in built}) == 5
 
 
 def test_asgi_exception_and_hang_are_crash_outcomes() -> None:
