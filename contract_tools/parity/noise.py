@@ -1,7 +1,8 @@
 """Noise cancellation: what differs between two baseline answers to one request is not drift.
 
 The baseline is asked twice, and only when the candidate disagreed with it. A factory target
-builds a brand-new app for the probe, so any request may be repeated. A shared instance (or a
+answers a state-changing probe from a brand-new app, and a GET/HEAD/OPTIONS probe from a second
+instance kept for reads (so per-instance values still show as noise). A shared instance (or a
 live server) is only asked twice for GET, HEAD and OPTIONS: repeating a POST there would change
 the state the comparison depends on.
 """

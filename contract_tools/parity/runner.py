@@ -404,6 +404,11 @@ class _Run:
                 baseline=outcome.baseline,
                 candidate=outcome.candidate,
             )
+        elif diff.level > sig.level:
+            # The same difference inside the legacy contract outranks its out-of-contract cousin:
+            # the finding takes that level and that example, or a real error would pass the gate.
+            sig.level, sig.message = diff.level, diff.message
+            sig.request, sig.baseline, sig.candidate = request, outcome.baseline, outcome.candidate
         sig.count += 1
         return sig
 

@@ -9,7 +9,8 @@ parity::
 
     {"command": "parity", "baseline": str, "candidate": str,
      "summary": {"operations": int, "cases": int, "findings": int, "seed": int,
-                 "duration_s": float, "error": int, "warning": int, "info": int},
+                 "duration_s": float, "shrink_cases": int,
+                 "error": int, "warning": int, "info": int},
      "findings": [{"id": str, "level": "error"|"warning"|"info",
                    "operation": "METHOD /path/{param}", "message": str, "count": int,
                    "details": {"request": {...}, "baseline": {"status", "headers", "body"},

@@ -208,3 +208,33 @@ def test_shrink_budget_bounds_the_requests_sent_while_shrinking() -> None:
     [finding] = report.findings
     assert report.meta["summary"]["shrink_cases"] <= 3
     assert finding.details["request"]["path"].startswith("/books/-")  # a smaller one, or the first
+
+
+def test_an_in_contract_case_raises_an_out_of_contract_finding_to_error() -> None:
+    """Order forced: the warning (outside the legacy contract) is seen first, the error later."""
+    from contract_tools.parity.compare import STATUS, Difference
+    from contract_tools.parity.exchange import Response
+    from contract_tools.parity.generate import Operation
+    from contract_tools.parity.runner import _Outcome, _Run
+
+    baseline = target_for_factory(bookshop_flask.create_app, "flask")
+    candidate = target_for_factory(bookshop_fastapi.create_app, "fastapi")
+    run = _Run(baseline, candidate, {}, ParityOptions(), None)
+    op = Operation("GET /items/{id}", "GET", "/items/{id}")
+    outside, inside = Request.build("GET", "/items/-1"), Request.build("GET", "/items/7")
+    widened = _Outcome(Response(404), Response(200))
+    changed = _Outcome(Response(200), Response(201))
+    warning = Difference(STATUS, Level.WARNING, ("status",), "404 vs 200: a widening")
+    error = Difference(STATUS, Level.ERROR, ("status",), "status 200 (baseline) vs 201 (candidate)")
+    run._record(op, warning, outside, widened)
+    sig = run._record(op, error, inside, changed)
+    assert (sig.level, sig.message, sig.request, sig.count) == (
+        Level.ERROR,
+        error.message,
+        inside,
+        2,
+    )
+    assert (sig.baseline, sig.candidate) == (changed.baseline, changed.candidate)
+    # A later, lower-level case never lowers the finding or replaces its example.
+    sig = run._record(op, warning, outside, widened)
+    assert (sig.level, sig.request, sig.count) == (Level.ERROR, inside, 3)
