@@ -127,6 +127,9 @@ def parity(
         help="Directory (or redis:// URL) where found drifts are kept and replayed first.",
     ),
     no_database: bool = typer.Option(False, "--no-database", help="Keep no drift store."),
+    coverage: bool = typer.Option(
+        True, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
+    ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
     app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
 ) -> None:
@@ -182,6 +185,7 @@ def parity(
             ),
             shard=parse_shard(shard) if shard else None,
             database=None if no_database else database,
+            coverage=coverage,
         )
         run = prepare(
             RunOutputs.from_settings(

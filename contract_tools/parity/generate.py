@@ -7,6 +7,7 @@ is rendered once, to bytes, and that one Request goes to both targets.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -111,6 +112,44 @@ def build_strategy(operation: Operation, mode: str) -> st.SearchStrategy[Request
     cases = st.one_of(strategies)
     rendered: Any = cases.map(render).filter(_is_request)
     return rendered
+
+
+def coverage_requests(operation: Operation, mode: str, limit: int) -> list[Request]:
+    """Schemathesis's deterministic boundary cases (its coverage phase), from every declaring side.
+
+    Boundaries (0, empty and longest strings, each enum value, missing optional parts) are where
+    two implementations of one contract part ways; random draws reach them only by luck.
+    """
+    from schemathesis.generation import GenerationMode
+
+    modes = {
+        "positive": [GenerationMode.POSITIVE],
+        "negative": [GenerationMode.NEGATIVE],
+        "all": [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    }[mode]
+    found: list[Request] = []
+    seen: set[Request] = set()
+    for side in (BASELINE, CANDIDATE):
+        api_operation = operation.sources.get(side)
+        if api_operation is None:
+            continue
+        schema = api_operation.schema
+        try:
+            config = schema.config.generation_for(operation=api_operation)
+            cases = schema.iter_coverage_cases(
+                api_operation, generation_modes=modes, generation_config=config
+            )
+            # Several cases render to one request (dropped headers, say): read a few more.
+            for case in itertools.islice(cases, limit * 4):
+                request = render(case)
+                if request is not None and request not in seen:
+                    seen.add(request)
+                    found.append(request)
+                    if len(found) >= limit:
+                        return found
+        except Exception:
+            continue  # a schema the coverage phase cannot walk still gets random cases
+    return found
 
 
 def _is_request(value: Request | None) -> bool:

@@ -31,6 +31,7 @@ from contract_tools.parity.generate import (
     MODES,
     Operation,
     build_strategy,
+    coverage_requests,
     match_key,
     merge_operations,
     select,
@@ -70,6 +71,8 @@ class ParityOptions:
     shard: tuple[int, int] | None = None
     # Where shrunk drift requests are kept and replayed first next run (directory or redis://).
     database: str | None = None
+    # Schemathesis's deterministic boundary cases first, at most max_examples per operation.
+    coverage: bool = True
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,9 @@ class _Run:
                 explore(stored)
                 if not cache[stored].differences:
                     self.store.forget(op.key, stored)
+        if self.options.coverage:
+            for boundary in coverage_requests(op, self.options.mode, self.options.max_examples):
+                explore(boundary)
         try:
             _hypothesis_run(strategy, explore, self.options.max_examples, op_seed)
         except Exception as exc:

@@ -9,6 +9,7 @@ from contract_tools.parity.generate import (
     BASELINE,
     CANDIDATE,
     build_strategy,
+    coverage_requests,
     match_key,
     merge_operations,
     select,
@@ -113,3 +114,19 @@ def test_strategies_draw_from_both_sides() -> None:
 
     collect()
     assert seen == {"/b/left", "/b/right"}
+
+
+def test_coverage_requests_are_deterministic_boundaries_from_both_sides() -> None:
+    specs = {
+        BASELINE: _spec("/b/{id}", "id", {"type": "integer", "minimum": 0, "maximum": 9}),
+        CANDIDATE: _spec("/b/{book_id}", "book_id", {"type": "string", "enum": ["x", "y"]}),
+    }
+    (op,) = merge_operations(specs)
+    first = coverage_requests(op, "positive", 10)
+    assert first == coverage_requests(op, "positive", 10)  # deterministic
+    paths = [r.path for r in first]
+    assert {"/b/0", "/b/9", "/b/x", "/b/y"} <= set(paths)  # both sides' boundaries
+    assert len(paths) == len(set(paths)) <= 10
+    assert coverage_requests(op, "positive", 2) == first[:2]
+    negative = {r.path for r in coverage_requests(op, "negative", 50)}
+    assert "/b/-1" in negative and "/b/10" in negative
