@@ -142,7 +142,11 @@ def coverage_requests(operation: Operation, mode: str, limit: int) -> list[Reque
             # Several cases render to one request (dropped headers, say): read a few more.
             for case in itertools.islice(cases, limit * 4):
                 request = render(case)
-                if request is not None and request not in seen:
+                # Negative coverage also tries other methods on the path; a report filed under
+                # 'DELETE /books/{id}' must not hold a PATCH request, so only this method stays.
+                if request is None or request.method != operation.method:
+                    continue
+                if request not in seen:
                     seen.add(request)
                     found.append(request)
                     if len(found) >= limit:

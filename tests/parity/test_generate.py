@@ -130,3 +130,9 @@ def test_coverage_requests_are_deterministic_boundaries_from_both_sides() -> Non
     assert coverage_requests(op, "positive", 2) == first[:2]
     negative = {r.path for r in coverage_requests(op, "negative", 50)}
     assert "/b/-1" in negative and "/b/10" in negative
+
+
+def test_coverage_keeps_to_the_operations_own_method() -> None:
+    (op,) = merge_operations({BASELINE: _spec("/b/{id}", "id", {"type": "integer"})})
+    methods = {r.method for r in coverage_requests(op, "all", 200)}
+    assert methods == {"GET"}
