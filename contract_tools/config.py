@@ -70,6 +70,8 @@ class DiffConfig:
     format: str | None = None
     output: str | None = None
     ignore: tuple[str, ...] = ()
+    # Rule id -> level ("error", "warning", "info"): a team's own view of what breaks its clients.
+    levels: Mapping[str, str] = field(default_factory=dict)
     baseline_file: str | None = None
     json: str | None = None
     junit: str | None = None
@@ -335,6 +337,15 @@ def _normalize(value: Any) -> dict[str, bool]:
     return dict(value)
 
 
+def _levels(value: Any) -> dict[str, str]:
+    allowed = ("error", "warning", "info")
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.lower() in allowed for k, v in value.items()
+    ):
+        raise _Invalid("must map rule ids to 'error', 'warning' or 'info'")
+    return {k: v.lower() for k, v in value.items()}
+
+
 def _ignore_paths(value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, Mapping):
         raise _Invalid("must map operations ('GET /path') to lists of JSON paths")
@@ -360,6 +371,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "exclude": _strings,
     "strict": _boolean,
     "normalize": _normalize,
+    "levels": _levels,
     "ignore_paths": _ignore_paths,
     "headers": _headers,
     "max_examples": _positive,

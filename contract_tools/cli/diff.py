@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 import typer
 
@@ -10,6 +11,7 @@ from contract_tools.cli.common import handle_errors
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
+from contract_tools.models import Level
 
 EPILOG = (
     "Example: contract-tools diff 'examples.legacy_flask:create_app()' examples.fastapi_port:app "
@@ -130,7 +132,24 @@ def diff(
         revision_doc = load_spec(settings.revision, app_dir)
         # [tool.contract-tools.diff] ignore: rule ids the team does not want reported at all.
         ignored = set(settings.ignore)
-        findings = [f for f in diff_specs(base_doc, revision_doc) if f.id not in ignored]
+        levels = _levels(settings.levels)
+        findings = [
+            f for f in diff_specs(base_doc, revision_doc, levels=levels) if f.id not in ignored
+        ]
         report = Report.of("diff", findings, base=settings.base, revision=settings.revision)
         code = run.finish(report)
     raise typer.Exit(code)
+
+
+def _levels(configured: Mapping[str, str]) -> dict[str, Level]:
+    """[tool.contract-tools.diff.levels], checked against the registry so a typo is named."""
+    from contract_tools.diff.registry import all_rules
+
+    known = {rule.id for rule in all_rules()}
+    unknown = sorted(set(configured) - known)
+    if unknown:
+        raise UsageError(
+            f"tool.contract-tools.diff.levels: unknown rule id {unknown[0]!r} "
+            "(contract-tools rules lists them)"
+        )
+    return {rule_id: Level.parse(level) for rule_id, level in configured.items()}

@@ -102,6 +102,41 @@ def test_config_ignore_drops_rule_ids(project: Path) -> None:
     assert json.loads(result.stdout)["findings"] == []
 
 
+def test_config_levels_override_rule_levels(project: Path) -> None:
+    pyproject(
+        project,
+        'base = "base.json"\nrevision = "port.json"\n\n'
+        '[tool.contract-tools.diff.levels]\noperation-removed = "warning"\n',
+    )
+    result = runner.invoke(app, ["diff", "--format", "json"])
+    assert result.exit_code == 0  # demoted below the default --fail-on error
+    levels = {(f["operation"], f["level"]) for f in json.loads(result.stdout)["findings"]}
+    assert levels == {("GET /a", "warning"), ("GET /b", "warning"), ("GET /d", "warning")}
+    assert runner.invoke(app, ["diff", "--fail-on", "warning"]).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            'operation-remved = "warning"',
+            "error: tool.contract-tools.diff.levels: unknown rule id 'operation-remved' "
+            "(contract-tools rules lists them)",
+        ),
+        ('operation-removed = "fatal"', "must map rule ids to 'error', 'warning' or 'info'"),
+    ],
+)
+def test_bad_levels_exit_2(project: Path, table: str, message: str) -> None:
+    pyproject(
+        project,
+        'base = "base.json"\nrevision = "port.json"\n\n'
+        f"[tool.contract-tools.diff.levels]\n{table}\n",
+    )
+    result = runner.invoke(app, ["diff"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
 def test_unknown_config_key_exits_2_naming_it(project: Path) -> None:
     path = pyproject(project, 'bsae = "base.json"\n')
     result = runner.invoke(app, ["diff", "base.json", "port.json"])
