@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 
 from contract_tools.models import Level, Report
 from contract_tools.report.json import to_document
+from contract_tools.report.paths import differences
 from contract_tools.report.text import (
     _KNOWN_KEYS,
     gates,
@@ -124,7 +125,14 @@ def _finding_view(number: int, finding: Any, fail_on: Level | None) -> dict[str,
         if key not in _KNOWN_KEYS or (key in ("baseline", "candidate") and not responses)
     ]
     request = details.get("request")
+    baseline, candidate = details.get("baseline"), details.get("candidate")
+    differs = (
+        differences(baseline, candidate, paths)
+        if is_response(baseline) and is_response(candidate)
+        else []
+    )
     return {
+        "differs": differs,
         "number": number,
         "id": finding.id,
         "level": str(finding.level),
@@ -147,7 +155,10 @@ def _response_view(
     pairs = (
         [(str(k), str(v)) for k, v in headers.items()]
         if isinstance(headers, Mapping)
-        else [(str(item), "") for item in headers]
+        # Parity records headers as [name, value] pairs (order and repeats are kept).
+        else [
+            (str(item[0]), str(item[1])) if _is_pair(item) else (str(item), "") for item in headers
+        ]
     )
     body = json_html(response["body"], highlights) if "body" in response else Markup("")
     return {"side": side, "status": response.get("status"), "headers": pairs, "body": body}
@@ -241,3 +252,7 @@ def _json_node(value: Any, path: Path_, depth: int, highlights: set[Path_]) -> M
     if path in highlights:
         return Markup('<mark class="diff">') + node + Markup("</mark>")
     return node
+
+
+def _is_pair(item: Any) -> bool:
+    return isinstance(item, (list, tuple)) and len(item) == 2

@@ -90,3 +90,32 @@ def show(value: Any, limit: int = 80) -> str:
         return "(absent)"
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def differences(
+    baseline: Mapping[str, Any], candidate: Mapping[str, Any], paths: list[str]
+) -> list[tuple[str, str, str]]:
+    """(path, baseline shown, candidate shown) for each path a reader can be shown.
+
+    ``status`` is left out (the finding's message says it), as are paths neither recorded body
+    holds (cut or not JSON). Two different lists read as their lengths or first item apart.
+    """
+    rows = []
+    for path in paths:
+        if path == "status":
+            continue
+        left, right = value_at(baseline, path), value_at(candidate, path)
+        if left is ABSENT and right is ABSENT:
+            continue
+        if isinstance(left, list) and isinstance(right, list) and left != right:
+            rows.append((path, *_list_difference(left, right)))
+        else:
+            rows.append((path, show(left), show(right)))
+    return rows
+
+
+def _list_difference(left: list[Any], right: list[Any]) -> tuple[str, str]:
+    if len(left) != len(right):
+        return f"{len(left)} items", f"{len(right)} items"
+    index = next(i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b)
+    return f"item {index}: {show(left[index])}", f"item {index}: {show(right[index])}"

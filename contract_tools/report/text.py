@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeGuard
 
 from contract_tools.models import Finding, Level, Report
-from contract_tools.report.paths import ABSENT, show, value_at
+from contract_tools.report.paths import differences
 
 # A JUnit failure or a log line should stay readable; the full bodies live in the JSON/HTML reports.
 MAX_VALUE_CHARS = 4000
@@ -140,26 +140,10 @@ def differs_lines(details: Mapping[str, Any], paths: list[str]) -> list[str]:
     baseline, candidate = details.get("baseline"), details.get("candidate")
     if not (is_response(baseline) and is_response(candidate)):
         return []
-    lines = []
-    for path in paths:
-        if path == "status":
-            continue  # the finding's message already says it
-        left, right = value_at(baseline, path), value_at(candidate, path)
-        if left is ABSENT and right is ABSENT:
-            continue  # bodies cut or not JSON in the record: nothing to show
-        if isinstance(left, list) and isinstance(right, list) and left != right:
-            lines.append(f"  {path}: {_list_difference(left, right)}")
-        else:
-            lines.append(f"  {path}: {show(left)} -> {show(right)}")
-    return lines
-
-
-def _list_difference(left: list[Any], right: list[Any]) -> str:
-    """The first thing a reader needs about two lists: their lengths, or the first item apart."""
-    if len(left) != len(right):
-        return f"{len(left)} items -> {len(right)} items"
-    index = next(i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b)
-    return f"item {index}: {show(left[index])} -> {show(right[index])}"
+    return [
+        f"  {path}: {left} -> {right}"
+        for path, left, right in differences(baseline, candidate, paths)
+    ]
 
 
 def is_response(value: Any) -> TypeGuard[Mapping[str, Any]]:

@@ -193,3 +193,28 @@ def test_markdown_untruncated_within_limit() -> None:
     text = render(PARITY, "markdown")
     assert "Truncated" not in text
     assert text.count("<details>") == 3
+
+
+def test_html_shows_header_pairs_as_the_parity_runner_records_them() -> None:
+    finding = Finding(
+        id="missing-operation",
+        level=Level.ERROR,
+        operation="DELETE /books/{book_id}",
+        message="only the baseline has it",
+        details={
+            "request": {"method": "DELETE", "path": "/books/1", "headers": [["Host", "localhost"]]},
+            "baseline": {"status": 204, "headers": [["Content-Type", "text/html"]], "body": ""},
+            "candidate": {
+                "status": 405,
+                "headers": [["allow", "GET"], ["allow", "HEAD"]],
+                "body": '{"detail":"Method Not Allowed"}',
+            },
+            "paths": ["status"],
+        },
+    )
+    html = render(Report.of("parity", [finding]), "html")
+    assert "<tr><th>Content-Type</th><td>text/html</td></tr>" in html
+    # Repeated names stay, in order: they are part of what each side answered.
+    assert "<tr><th>allow</th><td>GET</td></tr>" in html
+    assert "<tr><th>allow</th><td>HEAD</td></tr>" in html
+    assert "[&#39;Content-Type&#39;" not in html
