@@ -40,6 +40,18 @@ def diff_canonical(
         for rule in rules:
             level = overrides.get(rule.id, rule.level)
             for hit in rule.check(pair):
-                details = {"direction": str(rule.direction), **hit.details}
+                details: dict[str, Any] = {"direction": str(rule.direction), **hit.details}
+                subject = _subject(details)
+                if subject:
+                    details["paths"] = [subject]
                 findings.append(Finding(rule.id, level, label, hit.message, details))
     return findings
+
+
+# What a finding is about, never the values it found: two findings of one rule on one operation
+# (two removed properties, say) stay apart in an accepted-drift baseline, which matches on paths.
+_SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
+
+
+def _subject(details: Mapping[str, Any]) -> str:
+    return " ".join(f"{key}={details[key]}" for key in _SUBJECT_KEYS if key in details)

@@ -417,3 +417,29 @@ def test_prepare_fails_fast(tmp_path: Path) -> None:
         prepare(RunOutputs(fmt="pdf"))
     run = prepare(RunOutputs(fail_on="never"), today=dt.date(2030, 1, 1))
     assert (run.level, run.baseline, run.today) == (None, None, dt.date(2030, 1, 1))
+
+
+def test_accepting_one_removed_property_does_not_accept_another(project: Path) -> None:
+    def body_spec(*names: str) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {n: {"type": "string"} for n in names}}
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": ok}}}},
+        }
+
+    for name, props in (("p0", "abc"), ("p1", "bc"), ("p2", "c")):
+        (project / f"{name}.json").write_text(json.dumps(body_spec(*props)))
+    accept = ["--baseline", "acc.yaml", "--update-baseline", "--baseline-reason", "a on purpose"]
+    assert (
+        runner.invoke(
+            app, ["diff", "p0.json", "p1.json", "--fail-on", "warning", *accept]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        app, ["diff", "p0.json", "p2.json", "--fail-on", "warning", "--baseline", "acc.yaml"]
+    )
+    assert result.exit_code == 1
+    assert "1 accepted, 0 expired, 0 stale, 1 new" in result.stderr
