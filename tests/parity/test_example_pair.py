@@ -1,17 +1,64 @@
-"""The bundled example pair (examples/README.md): exactly the deliberate drifts, fixed seed."""
+"""The bundled example pair (examples/README.md): exactly the deliberate drifts, fixed seed.
+
+Run as users run it: the CLI in its own process. Hypothesis mixes literal constants from every
+local module loaded in the process into its draws, so an in-process run inside a test suite
+depends on which modules earlier tests imported; one CLI process loads the same modules every
+time, which is what makes `--seed` repeat a run.
+"""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
 from contract_tools.models import Level
-from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
-from contract_tools.parity.targets import make_target
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_every_operation_positive_mode_finds_exactly_the_listed_drifts() -> None:
-    baseline = make_target("examples.legacy_flask:create_app()")
-    candidate = make_target("examples.fastapi_port:create_app()")
-    options = ParityOptions(max_examples=25, seed=1, mode="positive")
-    report = run_parity(baseline, candidate, resolve_specs(baseline, candidate), options)
+def run_parity_cli(tmp_path: Path, *args: str) -> Any:
+    """`contract-tools parity` on the pair in a fresh process; the JSON report as findings."""
+    out = tmp_path / "parity.json"
+    command = [
+        sys.executable,
+        "-m",
+        "contract_tools",
+        "parity",
+        "examples.legacy_flask:create_app()",
+        "examples.fastapi_port:create_app()",
+        "--seed",
+        "1",
+        "--no-database",
+        "--json",
+        str(out),
+        *args,
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr  # the gate fails: the pair has drifts
+    document = json.loads(out.read_text())
+    findings = [
+        SimpleNamespace(
+            id=f["id"],
+            level=Level.parse(f["level"]),
+            operation=f["operation"],
+            message=f["message"],
+            details=f["details"],
+        )
+        for f in document["findings"]
+    ]
+    return SimpleNamespace(
+        findings=findings,
+        noise=tuple(document["noise"]),
+        skipped=tuple(document["skipped"]),
+    )
+
+
+def test_every_operation_positive_mode_finds_exactly_the_listed_drifts(tmp_path: Path) -> None:
+    report = run_parity_cli(tmp_path, "--mode", "positive", "--max-examples", "25")
     errors = {
         (f.id, f.operation, tuple(f.details["paths"]))
         for f in report.findings
@@ -49,3 +96,44 @@ def test_every_operation_positive_mode_finds_exactly_the_listed_drifts() -> None
         {"operation": "POST /books/", "paths": ["$.created_at"]},
     )
     assert report.skipped == ()
+
+
+DRIFT_OPERATIONS = (
+    "GET /books/",
+    "POST /books/",
+    "GET /books/{book_id}",
+    "DELETE /books/{book_id}",
+    "POST /authors/",
+    "GET /orders/{order_id}",
+)
+
+
+def test_mode_all_finds_every_drift_with_its_own_positive_budget(tmp_path: Path) -> None:
+    """--mode all (the default) once missed drift 2: invalid inputs crowded out valid bodies."""
+    include = [arg for op in DRIFT_OPERATIONS for arg in ("--include", op)]
+    report = run_parity_cli(tmp_path, "--mode", "all", "--max-examples", "25", *include)
+    errors = {
+        (f.id, f.operation, tuple(f.details["paths"]))
+        for f in report.findings
+        if f.level is Level.ERROR
+    }
+    assert errors == {
+        ("body-mismatch", "GET /books/", ("$.items[*]", "$.limit")),  # 1
+        # The framework difference of MIGRATION_FACTS: ?limit=abc falls back to the default in
+        # Flask (the legacy draft says so), FastAPI answers 422.
+        ("status-mismatch", "GET /books/", ("status",)),
+        ("status-mismatch", "POST /books/", ("status",)),  # 2
+        ("body-mismatch", "GET /books/{book_id}", ("$.author", "$.author_name")),  # 3
+        ("missing-operation", "DELETE /books/{book_id}", ("status",)),  # 4
+        ("status-mismatch", "POST /authors/", ("status",)),  # 5
+        # 5 again: a body that is not UTF-8 gets FastAPI's own message on that router.
+        ("body-mismatch", "POST /authors/", ("$.error",)),
+        ("body-mismatch", "GET /orders/{order_id}", ("$.total",)),  # 6
+    }
+    # Ids that Werkzeug's converters refuse (404) and FastAPI answers 422: outside the contract.
+    warnings = {(f.id, f.operation) for f in report.findings if f.level is Level.WARNING}
+    assert warnings == {
+        ("status-mismatch", "GET /books/{book_id}"),
+        ("status-mismatch", "GET /orders/{order_id}"),
+    }
+    assert report.noise == ({"operation": "POST /books/", "paths": ["$.created_at"]},)
