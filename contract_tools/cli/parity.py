@@ -199,6 +199,10 @@ def parity(
         base_target = make_target(settings.baseline, app_dir=app_dir, timeout=timeout)
         cand_target = make_target(settings.candidate, app_dir=app_dir, timeout=timeout)
         spec_files = spec if len(spec) == 2 else ([settings.spec] if settings.spec else [])
+        # Load both (apps built, lifespans run, servers reached) before any progress display, so
+        # a target that does not load is one line on stderr and exit 3. Opening is idempotent.
+        for target in (base_target, cand_target):
+            target.open()
         specs = resolve_specs(base_target, cand_target, spec_files)
         with _Progress() as progress:
             report = run_parity(base_target, cand_target, specs, options, progress.on_event)

@@ -51,14 +51,18 @@ class NoiseBook:
     def learned(self, operation: str) -> set[str]:
         return set(self._learned.get(operation, ()))
 
+    def patterns(self, operation: str) -> list[str]:
+        """What is not compared for ``operation``: learned noise, then the user's patterns."""
+        learned = sorted(self._learned.get(operation, set()))
+        return [*learned, *self._user.get("*", []), *self._user.get(_op_key(operation), [])]
+
     def filter(self, operation: str) -> PathFilter:
         """True for a path that is noise or user-ignored for ``operation``."""
         learned = self._learned.get(operation, set())
         cached = self._cache.get(operation)
         if cached is not None and cached[0] == len(learned):
             return cached[1]
-        patterns = [*learned, *self._user.get("*", []), *self._user.get(_op_key(operation), [])]
-        matcher = path_matcher(patterns)
+        matcher = path_matcher(self.patterns(operation))
         self._cache[operation] = (len(learned), matcher)
         return matcher
 

@@ -539,6 +539,8 @@ class _Run:
                 FINDING_IDS[sig.kind],
                 sig.operation,
                 strict=self.options.strict,
+                disable=self.options.disable,
+                ignore=self.noise.patterns(sig.operation),
             ),
         }
 
@@ -635,10 +637,23 @@ def pytest_snippet(
     operation: str,
     *,
     strict: bool = False,
+    disable: Iterable[str] = (),
+    ignore: Iterable[str] = (),
 ) -> str:
-    """A test that replays the minimal request against both sides and fails while they differ."""
+    """A test that replays the minimal request against both sides and fails while they differ.
+
+    It compares as the run did (same normalisation, the operation's noise and ignored paths), so
+    it turns green once the port is fixed instead of failing forever on a timestamp.
+    """
     name = "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}".lower())
     name = "_".join(part for part in name.split("_") if part)
+    options = ""
+    if strict:
+        options += ", strict=True"
+    if list(disable):
+        options += f", disable={sorted(disable)!r}"
+    if list(ignore):
+        options += f", ignore={list(ignore)!r}"
     return (
         "from contract_tools.parity.exchange import Request\n"
         "from contract_tools.parity.runner import replay\n\n\n"
@@ -650,17 +665,27 @@ def pytest_snippet(
         f"        headers={list(request.headers)!r},\n"
         f"        body={request.body!r},\n"
         f"    )\n"
-        f"    assert replay({baseline!r}, {candidate!r}, request"
-        f"{', strict=True' if strict else ''}) == []\n"
+        f"    assert replay({baseline!r}, {candidate!r}, request{options}) == []\n"
     )
 
 
 def replay(
-    baseline: str, candidate: str, request: Request, *, strict: bool = False
+    baseline: str,
+    candidate: str,
+    request: Request,
+    *,
+    strict: bool = False,
+    disable: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    app_dir: str | None = None,
 ) -> list[Difference]:
-    """Send one request to both targets (references or URLs) and compare: for reproductions."""
+    """Send one request to both targets (references or URLs) and compare as a run does."""
+    from contract_tools.parity.compare import path_matcher
     from contract_tools.parity.targets import make_target
 
-    normalizer = Normalizer.preset(strict=strict)
-    with make_target(baseline) as base_target, make_target(candidate) as cand_target:
-        return compare(base_target.send(request), cand_target.send(request), normalizer)
+    normalizer = Normalizer.preset(strict=strict, disable=tuple(disable))
+    ignored = path_matcher(list(ignore))
+    base, cand = make_target(baseline, app_dir=app_dir), make_target(candidate, app_dir=app_dir)
+    with base, cand:
+        answers = base.send(request), cand.send(request)
+    return compare(*answers, normalizer, ignored)

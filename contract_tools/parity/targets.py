@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import socket
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -273,7 +274,10 @@ class _Lifespan:
         if kind == f"lifespan.{event}.complete":
             return
         if kind == f"lifespan.{event}.failed":
-            raise AppLoadError(f"ASGI lifespan {event} failed: {message.get('message', '')}")
+            # Starlette puts the whole traceback in the message; its last line names the error.
+            lines = [line for line in str(message.get("message", "")).splitlines() if line.strip()]
+            reason = lines[-1].strip() if lines else "no reason given"
+            raise AppLoadError(f"ASGI lifespan {event} failed: {reason}")
         # The app returned or raised without answering: it does not speak lifespan (allowed).
         self.supported = False
 
@@ -461,9 +465,22 @@ class URLTarget(Target):
         if self._client is None:
             import httpx
 
+            self._reachable()
             self._client = httpx.Client(
                 timeout=self.timeout, follow_redirects=False, trust_env=False
             )
+
+    def _reachable(self) -> None:
+        """A server that is not there is a target that did not load (exit 3), not a crash of
+        every case: check once, before the first request."""
+        parts = urlsplit(self.base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            with socket.create_connection((parts.hostname or "", port), timeout=self.timeout):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise AppLoadError(f"{self.base_url}: cannot connect ({reason})") from None
 
     def close(self) -> None:
         if self._client is not None:
@@ -493,7 +510,11 @@ class URLTarget(Target):
                 body = b"".join(resp.iter_raw())
             finally:
                 resp.close()
+        except httpx.ConnectError as exc:
+            # The server went away during the run: nothing after this can be compared.
+            raise AppLoadError(f"{self.base_url}: lost the connection ({exc})") from None
         except httpx.HTTPError:
+            # A timeout or a dropped answer is what this server did with this request.
             return _crash(0, started)
         return Response(
             status=resp.status_code,

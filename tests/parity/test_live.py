@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tools.errors import AppLoadError
 from contract_tools.parity.exchange import Request
 from contract_tools.parity.runner import ParityOptions, run_parity, spec_of
 from contract_tools.parity.targets import URLTarget, target_for_app
@@ -99,10 +100,37 @@ def test_url_target_sends_exactly_the_request(gunicorn_url: str) -> None:
     assert missing.status == 404
 
 
-def test_url_target_connection_failure_is_a_crash() -> None:
-    with URLTarget(f"http://127.0.0.1:{_free_port()}", timeout=2) as target:
-        response = target.send(Request.build("GET", "/"))
-    assert response.status == 0 and response.crash is not None
+def test_a_closed_port_is_a_target_that_did_not_load() -> None:
+    """Review found every case reported as a crash, for minutes; now one line, exit 3."""
+    port = _free_port()
+    with pytest.raises(AppLoadError, match=rf"^http://127.0.0.1:{port}: cannot connect \("):
+        URLTarget(f"http://127.0.0.1:{port}", timeout=2).open()
+
+
+def test_cli_on_a_closed_port_exits_3_with_one_line(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from contract_tools.cli.main import app
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            }
+        )
+    )
+    port = _free_port()
+    result = CliRunner().invoke(
+        app,
+        ["parity", *[f"http://127.0.0.1:{port}"] * 2, "--no-database", "--spec", str(spec)],
+    )
+    assert result.exit_code == 3
+    assert result.stderr == f"error: http://127.0.0.1:{port}: cannot connect (Connection refused)\n"
 
 
 def test_live_flask_vs_live_fastapi_port(gunicorn_url: str, uvicorn_url: str) -> None:

@@ -240,3 +240,31 @@ def test_an_in_contract_case_raises_an_out_of_contract_finding_to_error() -> Non
     # A later, lower-level case never lowers the finding or replaces its example.
     sig = run._record(op, warning, outside, widened)
     assert (sig.level, sig.request, sig.count) == (Level.ERROR, inside, 3)
+
+
+def test_the_pytest_snippet_fails_while_the_drift_exists_and_passes_once_fixed() -> None:
+    """POST /books/ answers carry a fresh created_at: the snippet must ignore it as the run did."""
+    baseline = target_for_factory(
+        lambda: __import__("examples.legacy_flask", fromlist=["create_app"]).create_app(),
+        "examples.legacy_flask:create_app()",
+    )
+    candidate = target_for_factory(
+        lambda: __import__("examples.fastapi_port", fromlist=["create_app"]).create_app(),
+        "examples.fastapi_port:create_app()",
+    )
+    options = ParityOptions(max_examples=25, seed=1, mode="positive", include=("POST /books/",))
+    report = run_parity(baseline, candidate, resolve_specs(baseline, candidate), options)
+    (finding,) = [f for f in report.findings if f.id == "status-mismatch"]
+    snippet = finding.details["pytest"]
+    assert "ignore=['$.created_at']" in snippet
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "<snippet>", "exec"), namespace)
+    test = next(v for k, v in namespace.items() if k.startswith("test_"))
+    with pytest.raises(AssertionError):
+        test()  # 201 vs 200 still there
+    fixed = snippet.replace(
+        "'examples.fastapi_port:create_app()'", "'examples.legacy_flask:create_app()'"
+    )
+    exec(compile(fixed, "<fixed>", "exec"), namespace)
+    test = next(v for k, v in namespace.items() if k.startswith("test_"))
+    test()  # the port "fixed": only created_at differs, which the run learned is noise

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from flask import Flask, request
 
 from contract_tools.parity.exchange import Request
@@ -179,3 +180,22 @@ def test_asgi_app_without_lifespan_support() -> None:
     target = ASGITarget("nolifespan", lambda: app)
     with target:
         assert target.send(Request.build("GET", "/")).status == 204
+
+
+def test_a_failing_lifespan_is_one_line() -> None:
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+
+    from contract_tools.errors import AppLoadError
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        raise RuntimeError("database unreachable")
+        yield
+
+    target = ASGITarget("failing", lambda: FastAPI(lifespan=lifespan))
+    with pytest.raises(AppLoadError) as info:
+        target.open()
+    assert str(info.value) == "ASGI lifespan startup failed: RuntimeError: database unreachable"
+    target.close()
