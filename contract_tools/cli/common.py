@@ -48,6 +48,12 @@ def handle_errors() -> Iterator[None]:
         # The message is data (paths, config keys in [brackets]): never read it as markup.
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:
+        # A file or socket problem the library did not foresee: still one line, never a traceback.
+        if State.debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        raise typer.Exit(ExitCode.LOAD_FAILED) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")
         raise typer.Exit(130) from None

@@ -208,6 +208,8 @@ def prepare(outputs: RunOutputs, *, today: dt.date | None = None) -> PreparedRun
         directory = Path(path).parent
         if not directory.is_dir():
             raise UsageError(f"{flag} {path}: directory {str(directory)!r} does not exist")
+        if Path(path).is_dir():
+            raise UsageError(f"{flag} {path}: is a directory, not a file")
     baseline = None
     if outputs.baseline:
         baseline = gate.Baseline.load(outputs.baseline, missing_ok=outputs.update_baseline)
