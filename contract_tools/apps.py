@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract_tools.errors import AppLoadError
+from contract_tools.errors import AppLoadError, UsageError
 
 _REF = re.compile(
     r"^(?P<module>[A-Za-z_][\w.]*)(?::(?P<attr>[A-Za-z_]\w*)(?P<call>\(.*\))?)?$", re.S
@@ -134,6 +134,8 @@ def _literal_call_args(text: str, call: str) -> tuple[tuple[Any, ...], dict[str,
 
 @contextlib.contextmanager
 def _on_path(directory: str) -> Iterator[None]:
+    if not Path(directory).is_dir():
+        raise UsageError(f"--app-dir {directory}: not a directory")
     path = str(Path(directory).resolve())
     added = path not in sys.path
     if added:

@@ -59,9 +59,8 @@ def exit_code_for(report: Report, fail_on: Level | None) -> int:
 
 
 def fingerprint(finding: Finding) -> Fingerprint:
-    """Finding.fingerprint with the paths as a set: duplicates in an engine's list don't matter."""
-    operation, finding_id, paths = finding.fingerprint
-    return (operation, finding_id, tuple(sorted(set(paths))))
+    """What a baseline entry matches: Finding.fingerprint (operation, id, the set of paths)."""
+    return finding.fingerprint
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ class Finding:
     def fingerprint(self) -> tuple[str, str, tuple[str, ...]]:
         """What identifies 'the same' finding across runs: never generated values."""
         paths = self.details.get("paths", ()) if isinstance(self.details, Mapping) else ()
-        return (self.operation, self.id, tuple(sorted(str(p) for p in paths)))
+        # A set: the order or repetition of paths in an engine's list is not part of identity.
+        return (self.operation, self.id, tuple(sorted({str(p) for p in paths})))
 
     def to_dict(self) -> dict[str, Any]:
         return {

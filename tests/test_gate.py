@@ -215,3 +215,12 @@ def test_malformed_baseline(text: str, message: str) -> None:
         Baseline.loads(text, source="b.yaml")
     assert str(info.value) == message
     assert "\n" not in str(info.value)
+
+
+def test_fingerprint_reads_paths_as_a_set() -> None:
+    from contract_tools.gate import fingerprint as gate_fingerprint
+
+    one = Finding("body-mismatch", Level.ERROR, "GET /a", "m", {"paths": ["$.b", "$.a", "$.a"]})
+    other = Finding("body-mismatch", Level.ERROR, "GET /a", "m", {"paths": ["$.a", "$.b"]})
+    assert one.fingerprint == other.fingerprint == ("GET /a", "body-mismatch", ("$.a", "$.b"))
+    assert gate_fingerprint(one) == one.fingerprint

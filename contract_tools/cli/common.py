@@ -14,7 +14,7 @@ import yaml
 from rich.console import Console
 from rich.markup import escape
 
-from contract_tools.errors import ContractToolsError
+from contract_tools.errors import ContractToolsError, UsageError
 from contract_tools.fileio import write_atomic
 
 # Summaries and progress go to stderr so that stdout stays a clean document.
@@ -72,3 +72,11 @@ def emit(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """``--header 'Name: value'`` as a pair (parity and replay both take it)."""
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise UsageError(f"--header {text!r}: expected 'Name: value'")
+    return name.strip(), value.strip()

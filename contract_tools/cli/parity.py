@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from contract_tools.cli.common import err_console, handle_errors
+from contract_tools.cli.common import err_console, handle_errors, parse_header
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
@@ -38,21 +38,16 @@ def register(app: typer.Typer) -> None:
     app.command("parity", epilog=EPILOG)(parity)
 
 
-def parse_header(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition(":")
-    if not sep or not name.strip():
-        raise UsageError(f"--header {text!r}: expected 'Name: value'")
-    return name.strip(), value.strip()
-
-
 def parse_ignore(text: str) -> tuple[str, str]:
     """``'GET /books/{id}=$.updated_at'`` or ``'$.updated_at'`` (every operation)."""
     operation, sep, pattern = text.rpartition("=")
-    if not sep:
-        return "*", text.strip()
-    if not pattern.strip():
-        raise UsageError(f"--ignore-path {text!r}: expected OPERATION=JSONPATH")
-    return operation.strip() or "*", pattern.strip()
+    operation, pattern = (operation.strip() or "*", pattern.strip()) if sep else ("*", text.strip())
+    if not pattern.startswith(("$", "header:")) and pattern != "status":
+        raise UsageError(
+            f"--ignore-path {text!r}: expected [OPERATION=]PATH, where PATH is a JSON path "
+            "($.field), header:<name> or status"
+        )
+    return operation, pattern
 
 
 def parity(

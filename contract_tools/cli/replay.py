@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from contract_tools.cli.common import ExitCode, handle_errors
+from contract_tools.cli.common import ExitCode, handle_errors, parse_header
 from contract_tools.errors import LoadError, UsageError
 
 if TYPE_CHECKING:
@@ -38,6 +38,11 @@ def replay(
     candidate: str | None = typer.Option(
         None, "--candidate", help="Replay against this app instead of the report's candidate."
     ),
+    header: list[str] = typer.Option(
+        [],
+        "--header",
+        help="'Name: value' for every request: reports keep parity's --header values REDACTED.",
+    ),
     app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
 ) -> None:
@@ -53,7 +58,11 @@ def replay(
             raise UsageError(
                 f"{report_file}: no baseline/candidate recorded: pass --baseline and --candidate"
             )
-        requests = [(number, item, recorded_request(number, item)) for number, item in selected]
+        extra = [parse_header(h) for h in header]
+        requests = [
+            (number, item, recorded_request(number, item).with_headers(extra))
+            for number, item in selected
+        ]
         checker = _Checker(doc)
         reproduced = 0
         with (

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import strategies as st
 
+from contract_tools.errors import UsageError
 from contract_tools.parity.exchange import Request
 
 BASELINE = "baseline"
@@ -228,7 +229,11 @@ def _matcher(pattern: str) -> Callable[[Operation], bool]:
     exact = match_key(method, path.strip()) if path.strip().startswith("/") else None
     try:
         regex: re.Pattern[str] | None = re.compile(pattern.strip())
-    except re.error:
+    except re.error as exc:
+        if exact is None:  # neither 'METHOD /path' nor a regex: say so, never match nothing
+            raise UsageError(
+                f"--include/--exclude {pattern!r}: not a valid regex ({exc})"
+            ) from None
         regex = None
 
     def matches(op: Operation) -> bool:

@@ -49,6 +49,7 @@ FINDING_IDS = {
     CRASH: "crash",
 }
 _NO_ROUTE = (404, 405)
+REDACTED = "REDACTED"
 
 
 @dataclass(frozen=True)
@@ -520,8 +521,12 @@ class _Run:
 
     def _details(self, sig: _Signature, paths: tuple[str, ...]) -> dict[str, Any]:
         assert sig.request is not None and sig.baseline is not None and sig.candidate is not None
+        # --header values are usually credentials and reports travel (CI artifacts, PR
+        # comments): they are written as REDACTED; `contract-tools replay --header` adds them back.
         request = (
-            sig.request.with_headers(self.options.headers) if self.options.headers else sig.request
+            sig.request.with_headers((name, REDACTED) for name, _ in self.options.headers)
+            if self.options.headers
+            else sig.request
         )
         return {
             "request": request.to_dict(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from contract_tools.cli.main import app
@@ -81,3 +82,49 @@ def test_missing_targets_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["parity", "--no-database"])
     assert result.exit_code == 2
     assert "parity: missing BASELINE and CANDIDATE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--ignore-path", "updated_at"], "--ignore-path 'updated_at': expected [OPERATION=]PATH"),
+        (
+            ["--ignore-path", "GET /a=oops"],
+            "--ignore-path 'GET /a=oops': expected [OPERATION=]PATH",
+        ),
+        (["--include", "("], "--include/--exclude '(': not a valid regex"),
+        (["--exclude", "[a-"], "--include/--exclude '[a-': not a valid regex"),
+        (["--app-dir", "/no/such/dir"], "--app-dir /no/such/dir: not a directory"),
+    ],
+)
+def test_bad_options_are_one_line_usage_errors(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["parity", BASE, FAITHFUL, "--no-database", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_header_values_are_redacted_in_reports_and_replay_takes_them_again(
+    tmp_path: Path,
+) -> None:
+    out = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "md", "xml")}
+    result = CliRunner().invoke(
+        app,
+        [
+            *("parity", BASE, DRIFTED, "--seed", "1", "--max-examples", "5", "--no-database"),
+            *("--header", "Authorization: Bearer s3cret", "--json", str(out["json"])),
+            *("--html", str(out["html"]), "--markdown", str(out["md"]), "--junit", str(out["xml"])),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "s3cret" not in result.stdout
+    for path in out.values():
+        text = path.read_text()
+        assert "s3cret" not in text, path
+        assert "REDACTED" in text, path
+    replayed = CliRunner().invoke(
+        app,
+        ["replay", str(out["json"]), "--finding", "1", "--header", "Authorization: Bearer s3cret"],
+    )
+    assert replayed.exit_code == 1, replayed.output
+    assert "still reproduces" in replayed.stdout
