@@ -28,6 +28,15 @@ class ExitCode(enum.IntEnum):
     LOAD_FAILED = 3
 
 
+class FailOn(str, enum.Enum):
+    """--fail-on: the lowest level that fails the gate (never: nothing does)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
 class DocFormat(str, enum.Enum):
     json = "json"
     yaml = "yaml"

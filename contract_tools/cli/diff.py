@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import typer
 
-from contract_tools.cli.common import handle_errors
+from contract_tools.cli.common import FailOn, handle_errors
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
@@ -17,13 +17,6 @@ EPILOG = (
     "Example: contract-tools diff 'examples.legacy_flask:create_app()' examples.fastapi_port:app "
     "--fail-on error --format markdown -o diff.md"
 )
-
-
-class FailOn(str, enum.Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 class ReportFormat(str, enum.Enum):

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from contract_tools.cli.common import err_console, handle_errors, parse_header
+from contract_tools.cli.common import FailOn, err_console, handle_errors, parse_header
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
@@ -19,13 +19,6 @@ EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
     "'examples.fastapi_port:create_app()' --seed 1 --max-examples 50 --json parity.json"
 )
-
-
-class FailOn(str, enum.Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 class Mode(str, enum.Enum):
