@@ -22,6 +22,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Keys rendered first, in this order, because together they are the reproduction.
 _KNOWN_KEYS = ("paths", "request", "curl", "baseline", "candidate")
+# A diff finding's subject (in, name, status, ...) is already its 'paths' line, and its direction
+# is already in its level: repeating them made every finding four lines longer.
+_SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
+_SAID_ELSEWHERE = ("direction", "path")  # path: the operation line says it
 
 
 def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
@@ -130,8 +134,9 @@ def detail_lines(finding: Finding) -> list[str]:
         elif side in details:
             lines.extend(_generic(side, response))
     for key, value in details.items():
-        if key not in _KNOWN_KEYS:
-            lines.extend(_generic(key, value))
+        if key in _KNOWN_KEYS or key in _SAID_ELSEWHERE or (paths and key in _SUBJECT_KEYS):
+            continue
+        lines.extend(_generic(key, value))
     return lines
 
 

@@ -218,3 +218,31 @@ def test_html_shows_header_pairs_as_the_parity_runner_records_them() -> None:
     assert "<tr><th>allow</th><td>GET</td></tr>" in html
     assert "<tr><th>allow</th><td>HEAD</td></tr>" in html
     assert "[&#39;Content-Type&#39;" not in html
+
+
+def test_text_says_a_diff_findings_subject_once() -> None:
+    finding = Finding(
+        id="request-parameter-default-changed",
+        level=Level.WARNING,
+        operation="GET /books/",
+        message="query parameter 'limit': default 10 -> 20",
+        details={
+            "direction": "request",
+            "in": "query",
+            "name": "limit",
+            "location": "$",
+            "base": 10,
+            "revision": 20,
+            "path": "/books/",
+            "paths": ["in=query name=limit location=$"],
+        },
+    )
+    text = render(Report.of("diff", [finding]), "text")
+    block = text.split("GET /books/\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        "       warning request-parameter-default-changed: query parameter 'limit': "
+        "default 10 -> 20",
+        "      paths: in=query name=limit location=$",
+        "      base: 10",
+        "      revision: 20",
+    ]
