@@ -7,7 +7,7 @@ import enum
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -89,3 +89,35 @@ def parse_header(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise UsageError(f"--header {text!r}: expected 'Name: value'")
     return name.strip(), value.strip()
+
+
+# Options diff and parity share, declared once so their names and help never drift apart.
+ConfigFile = Annotated[
+    str | None,
+    typer.Option("--config", help="TOML settings file (default: the nearest pyproject.toml)."),
+]
+FailOnLevel = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a finding is at or above this level.  (default: error)",
+        show_default=False,
+    ),
+]
+JsonReport = Annotated[str | None, typer.Option("--json", help="Also write a JSON report here.")]
+JunitReport = Annotated[str | None, typer.Option("--junit", help="Also write JUnit XML here.")]
+MarkdownReport = Annotated[str | None, typer.Option("--markdown", help="Also write Markdown here.")]
+HtmlReport = Annotated[str | None, typer.Option("--html", help="Also write an HTML report here.")]
+UpdateBaseline = Annotated[
+    bool,
+    typer.Option("--update-baseline", help="Add this run's new findings to the --baseline file."),
+]
+BaselineReason = Annotated[
+    str,
+    typer.Option("--baseline-reason", help="Reason recorded on entries --update-baseline adds."),
+]
+GithubSummary = Annotated[
+    bool,
+    typer.Option("--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."),
+]
+AppDir = Annotated[str, typer.Option("--app-dir", help="Directory put first on the import path.")]

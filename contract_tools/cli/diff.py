@@ -7,7 +7,19 @@ from collections.abc import Mapping
 
 import typer
 
-from contract_tools.cli.common import FailOn, handle_errors
+from contract_tools.cli.common import (
+    AppDir,
+    BaselineReason,
+    ConfigFile,
+    FailOnLevel,
+    GithubSummary,
+    HtmlReport,
+    JsonReport,
+    JunitReport,
+    MarkdownReport,
+    UpdateBaseline,
+    handle_errors,
+)
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
@@ -46,43 +58,28 @@ def diff(
         "(default: revision in \\[tool.contract-tools.diff]).",
         show_default=False,
     ),
-    config: str | None = typer.Option(
-        None, "--config", help="TOML settings file (default: the nearest pyproject.toml)."
-    ),
-    fail_on: FailOn | None = typer.Option(
-        None,
-        "--fail-on",
-        help="Exit 1 when a finding is at or above this level.  (default: error)",
-        show_default=False,
-    ),
+    config: ConfigFile = None,
+    fail_on: FailOnLevel = None,
     fmt: ReportFormat | None = typer.Option(
         None, "--format", help="Format of the primary report.  (default: text)", show_default=False
     ),
     output: str | None = typer.Option(
         None, "-o", "--output", help="Write the primary report here (default: stdout)."
     ),
-    json_file: str | None = typer.Option(None, "--json", help="Also write a JSON report here."),
-    junit_file: str | None = typer.Option(None, "--junit", help="Also write JUnit XML here."),
-    markdown_file: str | None = typer.Option(None, "--markdown", help="Also write Markdown here."),
-    html_file: str | None = typer.Option(None, "--html", help="Also write an HTML report here."),
+    json_file: JsonReport = None,
+    junit_file: JunitReport = None,
+    markdown_file: MarkdownReport = None,
+    html_file: HtmlReport = None,
     baseline_file: str | None = typer.Option(
         None,
         "--baseline",
         "--ignore",
         help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
     ),
-    update_baseline: bool = typer.Option(
-        False, "--update-baseline", help="Add this run's new findings to the --baseline file."
-    ),
-    reason: str = typer.Option(
-        DEFAULT_REASON,
-        "--baseline-reason",
-        help="Reason recorded on entries --update-baseline adds.",
-    ),
-    github_summary: bool = typer.Option(
-        False, "--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."
-    ),
-    app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
+    update_baseline: UpdateBaseline = False,
+    reason: BaselineReason = DEFAULT_REASON,
+    github_summary: GithubSummary = False,
+    app_dir: AppDir = ".",
 ) -> None:
     """Compare two OpenAPI contracts and report breaking changes, rule by rule."""
     # Imported here so that `contract-tools --help` stays fast.

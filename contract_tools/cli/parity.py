@@ -7,7 +7,21 @@ from typing import Any
 
 import typer
 
-from contract_tools.cli.common import FailOn, err_console, handle_errors, parse_header
+from contract_tools.cli.common import (
+    AppDir,
+    BaselineReason,
+    ConfigFile,
+    FailOnLevel,
+    GithubSummary,
+    HtmlReport,
+    JsonReport,
+    JunitReport,
+    MarkdownReport,
+    UpdateBaseline,
+    err_console,
+    handle_errors,
+    parse_header,
+)
 from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
 from contract_tools.gate import DEFAULT_REASON
@@ -54,9 +68,7 @@ def parity(
         metavar="CANDIDATE",
         help="The port: 'module:attr', 'module:factory()' or a URL (or from config).",
     ),
-    config: str | None = typer.Option(
-        None, "--config", help="TOML file with the settings (default: [tool.contract-tools])."
-    ),
+    config: ConfigFile = None,
     spec: list[str] = typer.Option(
         [], "--spec", help="OpenAPI file: once for both sides, twice for baseline then candidate."
     ),
@@ -85,27 +97,19 @@ def parity(
     ignore_path: list[str] = typer.Option(
         [], "--ignore-path", help="OPERATION=JSONPATH to ignore ('*' for every operation)."
     ),
-    fail_on: FailOn | None = typer.Option(
-        None, "--fail-on", help="Exit 1 when a finding is at or above this level.  (default: error)"
-    ),
-    json_file: str | None = typer.Option(None, "--json", help="Write the JSON report here."),
-    junit_file: str | None = typer.Option(None, "--junit", help="Write a JUnit XML report here."),
-    markdown_file: str | None = typer.Option(None, "--markdown", help="Write Markdown here."),
-    html_file: str | None = typer.Option(None, "--html", help="Write an HTML report here."),
+    fail_on: FailOnLevel = None,
+    json_file: JsonReport = None,
+    junit_file: JunitReport = None,
+    markdown_file: MarkdownReport = None,
+    html_file: HtmlReport = None,
     baseline_file: str | None = typer.Option(
         None,
         "--baseline",
         help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
     ),
-    update_baseline: bool = typer.Option(
-        False, "--update-baseline", help="Add this run's new findings to the --baseline file."
-    ),
-    reason: str = typer.Option(
-        DEFAULT_REASON, "--baseline-reason", help="Reason recorded on entries it adds."
-    ),
-    github_summary: bool = typer.Option(
-        False, "--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."
-    ),
+    update_baseline: UpdateBaseline = False,
+    reason: BaselineReason = DEFAULT_REASON,
+    github_summary: GithubSummary = False,
     shard: str | None = typer.Option(
         None, "--shard", help="K/N: run the K-th of N deterministic slices (a CI matrix)."
     ),
@@ -119,7 +123,7 @@ def parity(
         True, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
     ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
-    app_dir: str = typer.Option(".", "--app-dir", help="Directory put first on the import path."),
+    app_dir: AppDir = ".",
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
     from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
