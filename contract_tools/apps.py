@@ -109,10 +109,6 @@ class AppRef:
             raise AppLoadError(f"{self.text}: {exc}") from None
         return obj
 
-    @property
-    def kind(self) -> AppKind:
-        return app_kind(self.load())
-
 
 def load_app(text: str, app_dir: str | None = None) -> Any:
     return AppRef.parse(text, app_dir).load()

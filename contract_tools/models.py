@@ -94,6 +94,3 @@ class Report:
         for finding in self.findings:
             result[str(finding.level)] += 1
         return result
-
-    def worst(self) -> Level | None:
-        return max((f.level for f in self.findings), default=None)
