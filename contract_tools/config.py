@@ -61,17 +61,10 @@ SHARED_KEYS = ("fail_on", "baseline_file")
 
 
 @dataclass(frozen=True)
-class DiffConfig:
-    """Settings of ``contract-tools diff``."""
+class _GateAndReports:
+    """What both commands do with their findings: the gate, accepted drift, report files."""
 
-    base: str | None = None
-    revision: str | None = None
     fail_on: str = "error"
-    format: str | None = None
-    output: str | None = None
-    ignore: tuple[str, ...] = ()
-    # Rule id -> level ("error", "warning", "info"): a team's own view of what breaks its clients.
-    levels: Mapping[str, str] = field(default_factory=dict)
     baseline_file: str | None = None
     json: str | None = None
     junit: str | None = None
@@ -80,7 +73,20 @@ class DiffConfig:
 
 
 @dataclass(frozen=True)
-class ParityConfig:
+class DiffConfig(_GateAndReports):
+    """Settings of ``contract-tools diff``."""
+
+    base: str | None = None
+    revision: str | None = None
+    format: str | None = None
+    output: str | None = None
+    ignore: tuple[str, ...] = ()
+    # Rule id -> level ("error", "warning", "info"): a team's own view of what breaks its clients.
+    levels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParityConfig(_GateAndReports):
     """Settings of ``contract-tools parity``."""
 
     baseline: str | None = None
@@ -96,12 +102,6 @@ class ParityConfig:
     max_examples: int = 100
     seed: int | None = None
     mode: str = "all"
-    fail_on: str = "error"
-    baseline_file: str | None = None
-    json: str | None = None
-    junit: str | None = None
-    markdown: str | None = None
-    html: str | None = None
 
 
 @dataclass(frozen=True)
