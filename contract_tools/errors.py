@@ -10,17 +10,29 @@ ContractToolsError            exit 3 unless a child says otherwise
 
 from __future__ import annotations
 
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """What every command exits with; CI reads these."""
+
+    OK = 0
+    GATE_FAILED = 1
+    USAGE = 2
+    LOAD_FAILED = 3
+    INTERRUPTED = 130
+
 
 class ContractToolsError(Exception):
     """Base of every error the library raises on purpose."""
 
-    exit_code = 3
+    exit_code: ExitCode = ExitCode.LOAD_FAILED
 
 
 class UsageError(ContractToolsError):
     """The request cannot be done as asked (bad option value, conflicting flags)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class LoadError(ContractToolsError):
