@@ -1,6 +1,6 @@
-"""The CI gate: exit codes from ``--fail-on`` and the accepted-drift baseline file.
+"""The CI gate: exit codes from ``--fail-on`` and the accepted-drift file (``--accepted``).
 
-A baseline file (YAML or JSON) lists drift the team accepted on purpose::
+An accepted-drift file (YAML or JSON) lists drift the team accepted on purpose::
 
     version: 1
     accepted:
@@ -10,8 +10,8 @@ A baseline file (YAML or JSON) lists drift the team accepted on purpose::
         reason: the port returns ids as strings; clients were updated in PR 12
         expires: 2026-09-30        # optional; after this date the drift fails again
 
-A top-level list of entries is accepted too. An entry matches a finding by operation + finding id
-+ the set of differing JSON paths, never by generated values, so it survives new seeds.
+A top-level list of entries is accepted too. An entry matches a finding by its ``DriftKey``
+(operation + finding id + what differs), never by generated values, so it survives new seeds.
 """
 
 from __future__ import annotations
@@ -26,105 +26,69 @@ from typing import Any
 import yaml
 
 from contract_tools.errors import LoadError, UsageError
-from contract_tools.models import Finding, Level, Report
-
-Fingerprint = tuple[str, str, tuple[str, ...]]
+from contract_tools.models import DriftKey, Finding, Level, Report
+from contract_tools.settings import DEFAULT_REASON
 
 _ENTRY_KEYS = ("operation", "id", "paths", "reason", "expires")
-DEFAULT_REASON = "accepted with --update-baseline; say why"
-
-
-def parse_fail_on(text: str) -> Level | None:
-    """``error``/``warning``/``info`` -> that level; ``never`` -> None (the gate never fails)."""
-    if text.strip().lower() == "never":
-        return None
-    try:
-        return Level.parse(text)
-    except ValueError:
-        raise UsageError(
-            f"--fail-on: unknown level {text!r} (expected one of: error, warning, info, never)"
-        ) from None
 
 
 def failing(report: Report, fail_on: Level | None) -> tuple[Finding, ...]:
-    """The findings that fail the gate at ``fail_on``."""
+    """The findings that fail the gate at ``fail_on`` (None: the gate is off)."""
     if fail_on is None:
         return ()
     return tuple(f for f in report.findings if f.level >= fail_on)
 
 
-def exit_code_for(report: Report, fail_on: Level | None) -> int:
-    """0 when no finding is at or above ``fail_on`` (always 0 for None), else 1."""
-    return 1 if failing(report, fail_on) else 0
-
-
-def fingerprint(finding: Finding) -> Fingerprint:
-    """What a baseline entry matches: Finding.fingerprint (operation, id, the set of paths)."""
-    return finding.fingerprint
-
-
 @dataclass(frozen=True)
-class BaselineEntry:
-    """One accepted drift: what it matches, why it is accepted and until when."""
+class AcceptedEntry:
+    """One accepted drift: which drift (its key), why it is accepted and until when."""
 
-    operation: str
-    id: str
-    paths: tuple[str, ...] = ()
+    key: DriftKey
     reason: str = DEFAULT_REASON
     expires: dt.date | None = None
-
-    def __post_init__(self) -> None:
-        # Paths are a set: store them canonically so equal entries compare and dump equal.
-        object.__setattr__(self, "paths", tuple(sorted(set(self.paths))))
-
-    @property
-    def fingerprint(self) -> Fingerprint:
-        return (self.operation, self.id, self.paths)
 
     def expired(self, today: dt.date) -> bool:
         """An entry accepts through its expiry date and stops accepting the day after."""
         return self.expires is not None and today > self.expires
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "operation": self.operation,
-            "id": self.id,
-            "paths": list(self.paths),
-            "reason": self.reason,
-        }
+        data: dict[str, Any] = {**self.key.to_dict(), "reason": self.reason}
         if self.expires is not None:
             data["expires"] = self.expires.isoformat()
         return data
 
     @classmethod
-    def for_finding(cls, finding: Finding, reason: str = DEFAULT_REASON) -> BaselineEntry:
-        operation, finding_id, paths = fingerprint(finding)
-        return cls(operation=operation, id=finding_id, paths=paths, reason=reason)
+    def for_finding(cls, finding: Finding, reason: str = DEFAULT_REASON) -> AcceptedEntry:
+        return cls(key=finding.key, reason=reason)
 
 
 @dataclass(frozen=True)
-class Baseline:
-    """The accepted-drift file: entries, unique by fingerprint."""
+class Accepted:
+    """The accepted-drift file: entries, unique by drift key."""
 
-    entries: tuple[BaselineEntry, ...] = ()
+    entries: tuple[AcceptedEntry, ...] = ()
     source: str | None = field(default=None, compare=False)
 
     @classmethod
-    def load(cls, path: str | Path, *, missing_ok: bool = False) -> Baseline:
-        """Read a YAML or JSON baseline; ``missing_ok`` gives an empty one (--update-baseline)."""
+    def load(cls, path: str | Path, *, missing_ok: bool = False) -> Accepted:
+        """Read a YAML or JSON file; ``missing_ok`` gives an empty one (--update-accepted)."""
         target = Path(path)
         try:
             text = target.read_text(encoding="utf-8")
         except FileNotFoundError:
             if missing_ok:
                 return cls(source=str(target))
-            raise LoadError(f"{target}: baseline file not found") from None
+            raise LoadError(f"{target}: accepted-drift file not found") from None
+        except UnicodeDecodeError as exc:
+            raise LoadError(
+                f"{target}: not UTF-8 text (byte {exc.start}): not an accepted-drift file"
+            ) from None
         except OSError as exc:
-            raise LoadError(f"{target}: cannot read baseline file: {exc.strerror}") from None
+            raise LoadError(f"{target}: cannot read accepted-drift file: {exc.strerror}") from None
         return cls.loads(text, source=str(target))
 
     @classmethod
-    def loads(cls, text: str, *, source: str = "<baseline>") -> Baseline:
+    def loads(cls, text: str, *, source: str = "<accepted>") -> Accepted:
         try:
             # YAML is a superset of JSON, so one parser reads both formats.
             data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
@@ -145,16 +109,16 @@ class Baseline:
             data = data.get("accepted") or []
         if not isinstance(data, list):
             raise LoadError(f"{source}: expected a list of entries under 'accepted'")
-        entries: list[BaselineEntry] = []
-        seen: dict[Fingerprint, int] = {}
+        entries: list[AcceptedEntry] = []
+        seen: dict[DriftKey, int] = {}
         for number, raw in enumerate(data, 1):
             entry = _parse_entry(raw, source, number)
-            if entry.fingerprint in seen:
+            if entry.key in seen:
                 raise LoadError(
-                    f"{source}: entry {number} ({entry.operation} {entry.id}) duplicates "
-                    f"entry {seen[entry.fingerprint]}"
+                    f"{source}: entry {number} ({entry.key.operation} {entry.key.id}) duplicates "
+                    f"entry {seen[entry.key]}"
                 )
-            seen[entry.fingerprint] = number
+            seen[entry.key] = number
             entries.append(entry)
         return cls(entries=tuple(entries), source=source)
 
@@ -165,54 +129,54 @@ class Baseline:
             return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         if fmt == "yaml":
             return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-        raise UsageError(f"unknown baseline format {fmt!r} (expected yaml or json)")
+        raise UsageError(f"unknown accepted-drift file format {fmt!r} (expected yaml or json)")
 
 
 @dataclass(frozen=True)
 class GateResult:
-    """What the baseline did to a run: which findings it accepted and which still count."""
+    """What the accepted-drift file did to a run: which findings it accepted, which still count."""
 
     report: Report
-    accepted: tuple[tuple[Finding, BaselineEntry], ...] = ()
-    expired: tuple[tuple[Finding, BaselineEntry], ...] = ()
-    stale: tuple[BaselineEntry, ...] = ()
+    accepted: tuple[tuple[Finding, AcceptedEntry], ...] = ()
+    expired: tuple[tuple[Finding, AcceptedEntry], ...] = ()
+    stale: tuple[AcceptedEntry, ...] = ()
 
     @property
     def new(self) -> tuple[Finding, ...]:
         """Findings no entry (expired or not) matches."""
-        matched = {entry.fingerprint for _, entry in self.expired}
-        return tuple(f for f in self.report.findings if fingerprint(f) not in matched)
+        matched = {entry.key for _, entry in self.expired}
+        return tuple(f for f in self.report.findings if f.key not in matched)
 
-    def exit_code(self, fail_on: Level | None) -> int:
-        return exit_code_for(self.report, fail_on)
+    def failing(self, fail_on: Level | None) -> tuple[Finding, ...]:
+        return failing(self.report, fail_on)
 
 
-def apply(report: Report, baseline: Baseline, today: dt.date) -> GateResult:
+def apply(report: Report, accepted_file: Accepted, today: dt.date) -> GateResult:
     """Drop accepted findings from ``report``; expired entries accept nothing.
 
     The returned ``GateResult.report`` keeps the remaining (new and expired) findings and records
     the outcome under ``meta["accepted_drift"]`` so every reporter can show it.
     """
-    by_print = {entry.fingerprint: entry for entry in baseline.entries}
-    accepted: list[tuple[Finding, BaselineEntry]] = []
-    expired: list[tuple[Finding, BaselineEntry]] = []
+    by_key = {entry.key: entry for entry in accepted_file.entries}
+    accepted: list[tuple[Finding, AcceptedEntry]] = []
+    expired: list[tuple[Finding, AcceptedEntry]] = []
     remaining: list[Finding] = []
-    used: set[Fingerprint] = set()
+    used: set[DriftKey] = set()
     for finding in report.findings:
-        entry = by_print.get(fingerprint(finding))
+        entry = by_key.get(finding.key)
         if entry is None:
             remaining.append(finding)
             continue
-        used.add(entry.fingerprint)
+        used.add(entry.key)
         if entry.expired(today):
             expired.append((finding, entry))
             remaining.append(finding)
         else:
             accepted.append((finding, entry))
-    stale = tuple(e for e in baseline.entries if e.fingerprint not in used)
+    stale = tuple(e for e in accepted_file.entries if e.key not in used)
     meta = dict(report.meta)
     meta["accepted_drift"] = {
-        "file": baseline.source,
+        "file": accepted_file.source,
         "accepted": [entry.to_dict() for _, entry in accepted],
         "expired": [entry.to_dict() for _, entry in expired],
         "stale": [entry.to_dict() for entry in stale],
@@ -226,20 +190,20 @@ def apply(report: Report, baseline: Baseline, today: dt.date) -> GateResult:
 
 
 def update(
-    baseline: Baseline, report: Report, *, reason: str = DEFAULT_REASON, prune: bool = False
-) -> Baseline:
+    accepted_file: Accepted, report: Report, *, reason: str = DEFAULT_REASON, prune: bool = False
+) -> Accepted:
     """Merge: keep every entry as written (an expired one is not silently renewed), add an entry
     for each finding no entry matches; ``prune`` also drops entries the run no longer reproduces.
     """
-    found = {fingerprint(f): f for f in report.findings}
-    kept = [e for e in baseline.entries if not prune or e.fingerprint in found]
-    known = {e.fingerprint for e in baseline.entries}
+    found = {f.key: f for f in report.findings}
+    kept = [e for e in accepted_file.entries if not prune or e.key in found]
+    known = {e.key for e in accepted_file.entries}
     added = [
-        BaselineEntry.for_finding(finding, reason)
+        AcceptedEntry.for_finding(finding, reason)
         for key, finding in found.items()
         if key not in known
     ]
-    return Baseline(entries=tuple(_sorted([*kept, *added])), source=baseline.source)
+    return Accepted(entries=tuple(_sorted([*kept, *added])), source=accepted_file.source)
 
 
 class _Loader(yaml.SafeLoader):
@@ -252,11 +216,11 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _sorted(entries: Iterable[BaselineEntry]) -> list[BaselineEntry]:
-    return sorted(entries, key=lambda e: e.fingerprint)
+def _sorted(entries: Iterable[AcceptedEntry]) -> list[AcceptedEntry]:
+    return sorted(entries, key=lambda e: e.key)
 
 
-def _parse_entry(raw: Any, source: str, number: int) -> BaselineEntry:
+def _parse_entry(raw: Any, source: str, number: int) -> AcceptedEntry:
     where = f"{source}: entry {number}"
     if not isinstance(raw, Mapping):
         raise LoadError(f"{where}: expected a mapping with operation, id, paths, reason")
@@ -273,10 +237,8 @@ def _parse_entry(raw: Any, source: str, number: int) -> BaselineEntry:
         paths = []
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise LoadError(f"{label}: 'paths' must be a list of strings")
-    return BaselineEntry(
-        operation=raw["operation"].strip(),
-        id=raw["id"].strip(),
-        paths=tuple(paths),
+    return AcceptedEntry(
+        key=DriftKey(raw["operation"].strip(), raw["id"].strip(), tuple(paths)),
         reason=raw["reason"].strip(),
         expires=_parse_date(raw.get("expires"), label),
     )

@@ -1,9 +1,10 @@
 """pytest plugin: run parity inside a project's own test suite (options, marker, fixture).
 
 Settings come from, most specific first: the fixture call's arguments, the ``parity`` marker,
-the command line (``--parity-*``), the ini file (``parity_*``). The plugin only wires these to
-the library: each call builds its own targets and keeps no drift store, so it runs under
-pytest-xdist as it does alone.
+the command line (``--parity-*``), the ini file (``parity_*``), then the
+``[tool.contract-tools.parity]`` table of the project's pyproject.toml, as the CLI reads it.
+The plugin only wires these to the public API: each call builds its own targets and keeps no
+drift store, so it runs under pytest-xdist as it does alone.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any, NoReturn, TypeVar
 
 import pytest
 
-from contract_tools.errors import ContractToolsError
-from contract_tools.models import Level, Report
+from contract_tools import api
+from contract_tools.errors import ContractToolsError, UsageError
+from contract_tools.models import Report
+from contract_tools.settings import ParitySettings
 
 T = TypeVar("T")
 
@@ -82,19 +85,33 @@ class Parity:
 
     def check(self, **overrides: Any) -> Report:
         """Run parity and ``pytest.fail`` with the readable drift report at/above fail_on."""
-        from contract_tools.gate import failing
         from contract_tools.report import render
 
-        settings = self.settings(**overrides)
-        fail_on = _guard(lambda: _fail_on(settings))  # a typo fails before the run, not after
+        # Built (and so validated) before the run: a typo fails at once, not after it.
+        settings = _guard(lambda: self.parity_settings(**overrides))
         report = self._run(settings)
-        if failing(report, fail_on):
-            pytest.fail(render(report, "text", fail_on=fail_on), pytrace=False)
+        level = settings.fail_on.level
+        if level is not None and any(f.level >= level for f in report.findings):
+            pytest.fail(render(report, "text", fail_on=level), pytrace=False)
         return report
 
     def run(self, **overrides: Any) -> Report:
         """Run parity and return the Report, whatever it found."""
-        return self._run(self.settings(**overrides))
+        return self._run(_guard(lambda: self.parity_settings(**overrides)))
+
+    def parity_settings(self, **overrides: Any) -> ParitySettings:
+        """The settings this call runs with, built by the API as the CLI builds them."""
+        merged = self.settings(**overrides)
+        if not merged.get("baseline") or not merged.get("candidate"):
+            _fail(USAGE)
+        rootdir = self._config.rootpath
+        return api.parity_settings(
+            None,
+            cwd=rootdir,
+            app_dir=str(rootdir),
+            database=False,  # no drift store: a test is one run, and xdist workers share a disk
+            **_setting_values(merged),
+        )
 
     def settings(self, **overrides: Any) -> dict[str, Any]:
         """The merged settings: call > marker > command line > ini; unset keys left out."""
@@ -116,27 +133,12 @@ class Parity:
             merged.update((k, v) for k, v in source.items() if v is not None)
         return merged
 
-    def _run(self, settings: Mapping[str, Any]) -> Report:
-        if not settings.get("baseline") or not settings.get("candidate"):
-            _fail(USAGE)
-        return _guard(lambda: self._run_parity(settings))
-
-    def _run_parity(self, settings: Mapping[str, Any]) -> Report:
-        from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
-        from contract_tools.parity.targets import make_target
-
-        options = ParityOptions(database=None, **_option_values(settings))
-        app_dir = str(self._config.rootpath)
-        baseline = make_target(str(settings["baseline"]), app_dir=app_dir)
-        candidate = make_target(str(settings["candidate"]), app_dir=app_dir)
-        specs = resolve_specs(baseline, candidate)
-        return run_parity(baseline, candidate, specs, options)
+    def _run(self, settings: ParitySettings) -> Report:
+        return _guard(lambda: api.parity(settings))
 
 
-def _option_values(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Settings -> ParityOptions keyword arguments (only those given)."""
-    from contract_tools.errors import UsageError
-
+def _setting_values(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The plugin's spellings -> the API's settings (ini values are text)."""
     values: dict[str, Any] = {}
     for name in _INTEGERS:
         if name in settings:
@@ -146,15 +148,16 @@ def _option_values(settings: Mapping[str, Any]) -> dict[str, Any]:
                 raise UsageError(
                     f"parity {name}: expected an integer, not {settings[name]!r}"
                 ) from None
-    if "mode" in settings:
-        values["mode"] = str(settings["mode"])
+    for name in ("baseline", "candidate", "mode", "fail_on"):
+        if name in settings:
+            values[name] = str(settings[name])
     for name in ("include", "exclude"):
         if name in settings:
             values[name] = _strings(settings[name])
     if "headers" in settings:
         headers = settings["headers"]
         items = headers.items() if isinstance(headers, Mapping) else headers
-        values["headers"] = tuple((str(k), str(v)) for k, v in items)
+        values["headers"] = {str(k): str(v) for k, v in items}
     if "strict" in settings:
         values["strict"] = bool(settings["strict"])
     return values
@@ -163,12 +166,6 @@ def _option_values(settings: Mapping[str, Any]) -> dict[str, Any]:
 def _strings(value: str | Iterable[str]) -> tuple[str, ...]:
     """One operation or a list of them."""
     return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
-
-
-def _fail_on(settings: Mapping[str, Any]) -> Level | None:
-    from contract_tools.gate import parse_fail_on
-
-    return parse_fail_on(str(settings.get("fail_on", "error")))
 
 
 def _guard(call: Callable[[], T]) -> T:

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from contract_tools.config import (
-    Config,
-    DiffConfig,
-    ParityConfig,
-    find_pyproject,
-    load_config,
-    merge,
-)
+from contract_tools.config import Config, find_pyproject, load_config, merge, settings_for
 from contract_tools.errors import UsageError
+from contract_tools.models import FailOn, Mode
+from contract_tools.settings import DiffSettings, ParitySettings
+
+RENAMED = (
+    "tool.contract-tools.baseline-file is deprecated and goes in the next release: "
+    "call it accepted",
+)
 
 PYPROJECT = """\
 [project]
@@ -57,14 +57,15 @@ def test_file_only(tmp_path: Path) -> None:
     path = write(tmp_path, PYPROJECT)
     config = load_config(cwd=tmp_path)
     assert config.source == path
-    assert config.diff == DiffConfig(
+    assert config.diff == DiffSettings(
         base="specs/legacy.json",
         revision="specs/port.json",
-        fail_on="warning",  # shared key
+        fail_on=FailOn.WARNING,  # shared key
         ignore=("response-header-added",),
-        baseline_file="drift.yaml",
+        accepted="drift.yaml",  # written under its old name, baseline-file
+        warnings=RENAMED,
     )
-    assert config.parity == ParityConfig(
+    assert config.parity == ParitySettings(
         baseline="legacy.app:create_app()",
         candidate="port.main:app",
         include=("GET /books/{id}",),
@@ -74,10 +75,11 @@ def test_file_only(tmp_path: Path) -> None:
         headers={"Authorization": "Bearer t"},
         max_examples=25,
         seed=7,
-        mode="negative",
-        fail_on="error",  # the section wins over the shared key
-        baseline_file="drift.yaml",
+        mode=Mode.NEGATIVE,
+        fail_on=FailOn.ERROR,  # the section wins over the shared key
+        accepted="drift.yaml",
         html="reports/parity.html",
+        warnings=RENAMED,
     )
 
 
@@ -119,19 +121,72 @@ def test_flags_override(tmp_path: Path) -> None:
     assert merged.exclude == ("^DELETE ",)
     assert merged.headers == {"Authorization": "Basic u", "X-Trace": "1"}
     assert merged.strict is False
-    assert merged.fail_on == "never"
+    assert merged.fail_on is FailOn.NEVER
     assert parity.max_examples == 25  # merge returns a new object
+
+
+def test_renamed_flags_still_work_with_a_warning() -> None:
+    merged = merge(ParitySettings(), baseline_file="drift.yaml", update_baseline=True)
+    assert merged.accepted == "drift.yaml"
+    assert merged.update_accepted is True
+    assert merged.warnings == (
+        "--baseline FILE is deprecated and goes in the next release: use --accepted",
+        "--update-baseline is deprecated and goes in the next release: use --update-accepted",
+    )
+    assert merge(ParitySettings(), baseline_file=None, update_baseline=False).warnings == ()
+
+
+def test_settings_checked_as_a_whole() -> None:
+    with pytest.raises(UsageError, match=r"^--update-accepted needs --accepted FILE"):
+        merge(ParitySettings(), update_accepted=True)
+    with pytest.raises(UsageError, match=r"^--spec may be given once"):
+        merge(ParitySettings(), spec=("a.json", "b.json", "c.json"))
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"timeout": float("nan")}, "--timeout must be a finite number of seconds above 0"),
+        ({"timeout": 0}, "--timeout must be a finite number of seconds above 0, not 0"),
+        ({"shard": "3/2"}, "--shard expects K/N with 1 <= K <= N (e.g. 2/4), not '3/2'"),
+        ({"shard": "x"}, "--shard expects K/N with 1 <= K <= N (e.g. 2/4), not 'x'"),
+        ({"max_examples": 0}, "--max-examples must be at least 1, not 0"),
+    ],
+)
+def test_flag_values_are_validated(flags: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        merge(ParitySettings(), **flags)
+    assert str(info.value).startswith(message)
+
+
+def test_flag_values_are_converted() -> None:
+    merged = merge(ParitySettings(), shard="2/4", database=False, timeout=5, mode="positive")
+    assert (merged.shard, merged.database, merged.timeout, merged.mode) == (
+        (2, 4),
+        None,
+        5.0,
+        Mode.POSITIVE,
+    )
+
+
+def test_settings_for_reads_the_file_then_the_flags(tmp_path: Path) -> None:
+    write(tmp_path, PYPROJECT)
+    settings = settings_for("parity", cwd=tmp_path, seed=9)
+    assert isinstance(settings, ParitySettings)
+    assert (settings.seed, settings.max_examples, settings.warnings) == (9, 25, RENAMED)
+    with pytest.raises(ValueError, match="unknown command 'lint'"):
+        settings_for("lint", cwd=tmp_path)
 
 
 def test_merge_validates_like_the_file() -> None:
     with pytest.raises(
         UsageError, match=r"^--mode must be one of positive, negative, all, not 'x'$"
     ):
-        merge(ParityConfig(), mode="x")
+        merge(ParitySettings(), mode="x")
     with pytest.raises(UsageError, match=r"^--headers expects 'Name: value', not 'oops'$"):
-        merge(ParityConfig(), headers=["oops"])
-    with pytest.raises(TypeError, match="DiffConfig has no setting 'seed'"):
-        merge(DiffConfig(), seed=1)
+        merge(ParitySettings(), headers=["oops"])
+    with pytest.raises(TypeError, match="DiffSettings has no setting 'seed'"):
+        merge(DiffSettings(), seed=1)
 
 
 @pytest.mark.parametrize(

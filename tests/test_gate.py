@@ -1,4 +1,4 @@
-"""Gate semantics: fail-on levels, and the accepted-drift baseline (accepted/expired/stale/new)."""
+"""Gate semantics: fail-on levels, and the accepted-drift file (accepted/expired/stale/new)."""
 
 from __future__ import annotations
 
@@ -7,32 +7,40 @@ from pathlib import Path
 
 import pytest
 
-from contract_tools.errors import LoadError, UsageError
-from contract_tools.gate import (
-    Baseline,
-    BaselineEntry,
-    apply,
-    exit_code_for,
-    parse_fail_on,
-    update,
+from contract_tools.errors import LoadError
+from contract_tools.gate import Accepted, AcceptedEntry, apply, failing, update
+from contract_tools.models import (
+    DriftKey,
+    Exchange,
+    Finding,
+    Level,
+    Report,
+    Request,
+    Response,
+    ResponsePath,
 )
-from contract_tools.models import Finding, Level, Report
 
 TODAY = dt.date(2026, 6, 1)
 
 
 def finding(
-    op: str, fid: str, paths: list[str], level: Level = Level.ERROR, **extra: object
+    op: str, fid: str, paths: list[str], level: Level = Level.ERROR, target: str = "/x"
 ) -> Finding:
+    exchange = Exchange(Request.build("GET", target), Response(200), Response(200))
     return Finding(
-        id=fid, level=level, operation=op, message="m", details={"paths": paths, **extra}
+        id=fid,
+        level=level,
+        operation=op,
+        message="m",
+        paths=tuple(ResponsePath.parse(p) for p in paths),
+        exchange=exchange,
     )
 
 
 REPORT = Report.of(
     "parity",
     [
-        finding("GET /a", "body-mismatch", ["$.x", "$.y"], request={"path": "/a?seed=1"}),
+        finding("GET /a", "body-mismatch", ["$.x", "$.y"], target="/a?seed=1"),
         finding("GET /b", "status-mismatch", []),
         finding("GET /c", "body-mismatch", ["$.z"]),
     ],
@@ -60,36 +68,23 @@ accepted:
 
 
 @pytest.mark.parametrize(
-    ("text", "level"),
-    [("error", Level.ERROR), ("WARNING", Level.WARNING), ("info", Level.INFO), ("never", None)],
-)
-def test_parse_fail_on(text: str, level: Level | None) -> None:
-    assert parse_fail_on(text) is level
-
-
-def test_parse_fail_on_rejects_unknown() -> None:
-    with pytest.raises(UsageError, match=r"^--fail-on: unknown level 'fatal' \(expected one of"):
-        parse_fail_on("fatal")
-
-
-@pytest.mark.parametrize(
-    ("fail_on", "code"),
+    ("fail_on", "count"),
     [(Level.ERROR, 0), (Level.WARNING, 1), (Level.INFO, 1), (None, 0)],
 )
-def test_exit_code_for_levels(fail_on: Level | None, code: int) -> None:
+def test_failing_at_each_level(fail_on: Level | None, count: int) -> None:
     report = Report.of("diff", [finding("GET /a", "x", [], Level.WARNING)])
-    assert exit_code_for(report, fail_on) == code
+    assert len(failing(report, fail_on)) == count
 
 
-def test_exit_code_for_empty_report() -> None:
-    assert exit_code_for(Report.of("diff", []), Level.INFO) == 0
+def test_an_empty_report_never_fails() -> None:
+    assert failing(Report.of("diff", []), Level.INFO) == ()
 
 
 def test_apply_accepted_expired_stale_new(tmp_path: Path) -> None:
     path = tmp_path / "drift.yaml"
     path.write_text(BASELINE_YAML, encoding="utf-8")
-    baseline = Baseline.load(path)
-    result = apply(REPORT, baseline, TODAY)
+    accepted = Accepted.load(path)
+    result = apply(REPORT, accepted, TODAY)
 
     assert [(f.operation, e.reason) for f, e in result.accepted] == [
         ("GET /a", "ids became strings on purpose")
@@ -97,10 +92,10 @@ def test_apply_accepted_expired_stale_new(tmp_path: Path) -> None:
     assert [(f.operation, e.expires) for f, e in result.expired] == [
         ("GET /b", dt.date(2026, 5, 31))
     ]
-    assert [e.operation for e in result.stale] == ["GET /gone"]
+    assert [e.key.operation for e in result.stale] == ["GET /gone"]
     assert [f.operation for f in result.new] == ["GET /c"]
     assert [f.operation for f in result.report.findings] == ["GET /b", "GET /c"]
-    assert result.exit_code(Level.ERROR) == 1
+    assert len(result.failing(Level.ERROR)) == 2
     drift = result.report.meta["accepted_drift"]
     assert drift["file"] == str(path)
     assert [e["operation"] for e in drift["accepted"]] == ["GET /a"]
@@ -110,43 +105,42 @@ def test_apply_accepted_expired_stale_new(tmp_path: Path) -> None:
 
 
 def test_entry_accepts_through_its_expiry_date() -> None:
-    entry = BaselineEntry("GET /b", "status-mismatch", (), "r", dt.date(2026, 5, 31))
+    entry = AcceptedEntry(DriftKey("GET /b", "status-mismatch"), "r", dt.date(2026, 5, 31))
     assert not entry.expired(dt.date(2026, 5, 31))
     assert entry.expired(dt.date(2026, 6, 1))
 
 
 def test_everything_accepted_passes_the_gate() -> None:
-    baseline = update(Baseline(), REPORT)
-    result = apply(REPORT, baseline, TODAY)
+    accepted = update(Accepted(), REPORT)
+    result = apply(REPORT, accepted, TODAY)
     assert result.report.findings == ()
     assert len(result.accepted) == 3
-    assert result.exit_code(Level.INFO) == 0
+    assert result.failing(Level.INFO) == ()
 
 
 def test_matching_ignores_generated_values() -> None:
-    baseline = Baseline((BaselineEntry("GET /a", "body-mismatch", ("$.x", "$.y"), "r"),))
+    accepted = Accepted((AcceptedEntry(DriftKey("GET /a", "body-mismatch", ("$.x", "$.y")), "r"),))
     other_seed = Report.of(
-        "parity",
-        [finding("GET /a", "body-mismatch", ["$.y", "$.x"], request={"path": "/a?seed=99"})],
+        "parity", [finding("GET /a", "body-mismatch", ["$.y", "$.x"], target="/a?seed=99")]
     )
-    assert len(apply(other_seed, baseline, TODAY).accepted) == 1
+    assert len(apply(other_seed, accepted, TODAY).accepted) == 1
     different_paths = Report.of("parity", [finding("GET /a", "body-mismatch", ["$.x"])])
-    assert len(apply(different_paths, baseline, TODAY).new) == 1
+    assert len(apply(different_paths, accepted, TODAY).new) == 1
 
 
 def test_update_merges_and_dump_roundtrips(tmp_path: Path) -> None:
-    existing = Baseline.loads(BASELINE_YAML, source="drift.yaml")
+    existing = Accepted.loads(BASELINE_YAML, source="drift.yaml")
     merged = update(existing, REPORT)
-    assert [(e.operation, e.reason) for e in merged.entries] == [
+    assert [(e.key.operation, e.reason) for e in merged.entries] == [
         ("GET /a", "ids became strings on purpose"),
         ("GET /b", "422 is the port's validation status"),
-        ("GET /c", "accepted with --update-baseline; say why"),
+        ("GET /c", "accepted with --update-accepted; say why"),
         ("GET /gone", "fixed long ago"),
     ]
     # An expired entry is kept as written: renewing it is a human decision.
     assert merged.entries[1].expires == dt.date(2026, 5, 31)
     pruned = update(existing, REPORT, prune=True)
-    assert [e.operation for e in pruned.entries] == ["GET /a", "GET /b", "GET /c"]
+    assert [e.key.operation for e in pruned.entries] == ["GET /a", "GET /b", "GET /c"]
 
     assert merged.dump().splitlines()[:8] == [
         "version: 1",
@@ -159,7 +153,7 @@ def test_update_merges_and_dump_roundtrips(tmp_path: Path) -> None:
         "  reason: ids became strings on purpose",
     ]
     for fmt in ("yaml", "json"):
-        again = Baseline.loads(merged.dump(fmt), source=f"x.{fmt}")
+        again = Accepted.loads(merged.dump(fmt), source=f"x.{fmt}")
         assert again.entries == merged.entries
 
 
@@ -169,15 +163,23 @@ def test_load_accepts_a_plain_json_list(tmp_path: Path) -> None:
         '[{"operation": "GET /a", "id": "crash", "reason": "known", "expires": "2026-01-02"}]',
         encoding="utf-8",
     )
-    assert Baseline.load(path).entries == (
-        BaselineEntry("GET /a", "crash", (), "known", dt.date(2026, 1, 2)),
+    assert Accepted.load(path).entries == (
+        AcceptedEntry(DriftKey("GET /a", "crash"), "known", dt.date(2026, 1, 2)),
     )
 
 
 def test_load_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match=r"drift\.yaml: baseline file not found$"):
-        Baseline.load(tmp_path / "drift.yaml")
-    assert Baseline.load(tmp_path / "drift.yaml", missing_ok=True).entries == ()
+    with pytest.raises(LoadError, match=r"drift\.yaml: accepted-drift file not found$"):
+        Accepted.load(tmp_path / "drift.yaml")
+    assert Accepted.load(tmp_path / "drift.yaml", missing_ok=True).entries == ()
+
+
+def test_a_file_that_is_not_utf8_is_a_one_line_load_error(tmp_path: Path) -> None:
+    path = tmp_path / "drift.yaml"
+    path.write_bytes(b"accepted:\n- reason: caf\xe9\n")
+    with pytest.raises(LoadError) as info:
+        Accepted.load(path)
+    assert str(info.value) == f"{path}: not UTF-8 text (byte 23): not an accepted-drift file"
 
 
 @pytest.mark.parametrize(
@@ -210,17 +212,14 @@ def test_load_missing_file(tmp_path: Path) -> None:
         ("just text", "b.yaml: expected a list of entries under 'accepted'"),
     ],
 )
-def test_malformed_baseline(text: str, message: str) -> None:
+def test_malformed_accepted_file(text: str, message: str) -> None:
     with pytest.raises(LoadError) as info:
-        Baseline.loads(text, source="b.yaml")
+        Accepted.loads(text, source="b.yaml")
     assert str(info.value) == message
     assert "\n" not in str(info.value)
 
 
-def test_fingerprint_reads_paths_as_a_set() -> None:
-    from contract_tools.gate import fingerprint as gate_fingerprint
-
-    one = Finding("body-mismatch", Level.ERROR, "GET /a", "m", {"paths": ["$.b", "$.a", "$.a"]})
-    other = Finding("body-mismatch", Level.ERROR, "GET /a", "m", {"paths": ["$.a", "$.b"]})
-    assert one.fingerprint == other.fingerprint == ("GET /a", "body-mismatch", ("$.a", "$.b"))
-    assert gate_fingerprint(one) == one.fingerprint
+def test_drift_keys_read_paths_as_a_set() -> None:
+    one = finding("GET /a", "body-mismatch", ["$.b", "$.a", "$.a"])
+    other = finding("GET /a", "body-mismatch", ["$.a", "$.b"])
+    assert one.key == other.key == DriftKey("GET /a", "body-mismatch", ("$.a", "$.b"))

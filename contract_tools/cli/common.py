@@ -6,7 +6,7 @@ import contextlib
 import enum
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -14,27 +14,12 @@ import yaml
 from rich.console import Console
 from rich.markup import escape
 
-from contract_tools.errors import ContractToolsError, UsageError
+from contract_tools.errors import ContractToolsError, ExitCode, UsageError
 from contract_tools.fileio import write_atomic
+from contract_tools.models import FailOn
 
 # Summaries and progress go to stderr so that stdout stays a clean document.
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class ExitCode(enum.IntEnum):
-    OK = 0
-    GATE_FAILED = 1
-    USAGE = 2
-    LOAD_FAILED = 3
-
-
-class FailOn(str, enum.Enum):
-    """--fail-on: the lowest level that fails the gate (never: nothing does)."""
-
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 class DocFormat(str, enum.Enum):
@@ -65,7 +50,18 @@ def handle_errors() -> Iterator[None]:
         raise typer.Exit(ExitCode.LOAD_FAILED) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+def say(text: str) -> None:
+    """One line on stderr; markup off: JSON paths such as [$.id] and reasons are not markup."""
+    err_console.print(text, markup=False, highlight=False)
+
+
+def warn(lines: Iterable[str]) -> None:
+    """Deprecations and other warnings the settings carry, once each, on stderr."""
+    for line in lines:
+        err_console.print(f"[yellow]warning:[/] {escape(line)}", markup=True, highlight=False)
 
 
 def dump_document(doc: Any, fmt: DocFormat) -> str:
@@ -92,6 +88,8 @@ def parse_header(text: str) -> tuple[str, str]:
 
 
 # Options diff and parity share, declared once so their names and help never drift apart.
+# The accepted-drift file was called the "baseline" file until 0.2; the old flags still work for
+# one release (hidden from --help, with a warning), since "baseline" is the legacy app.
 ConfigFile = Annotated[
     str | None,
     typer.Option("--config", help="TOML settings file (default: the nearest pyproject.toml)."),
@@ -108,14 +106,24 @@ JsonReport = Annotated[str | None, typer.Option("--json", help="Also write a JSO
 JunitReport = Annotated[str | None, typer.Option("--junit", help="Also write JUnit XML here.")]
 MarkdownReport = Annotated[str | None, typer.Option("--markdown", help="Also write Markdown here.")]
 HtmlReport = Annotated[str | None, typer.Option("--html", help="Also write an HTML report here.")]
-UpdateBaseline = Annotated[
+AcceptedFile = Annotated[
+    str | None,
+    typer.Option(
+        "--accepted",
+        help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
+    ),
+]
+UpdateAccepted = Annotated[
     bool,
-    typer.Option("--update-baseline", help="Add this run's new findings to the --baseline file."),
+    typer.Option("--update-accepted", help="Add this run's new findings to the --accepted file."),
 ]
-BaselineReason = Annotated[
-    str,
-    typer.Option("--baseline-reason", help="Reason recorded on entries --update-baseline adds."),
+AcceptedReason = Annotated[
+    str | None,
+    typer.Option("--accepted-reason", help="Reason recorded on entries --update-accepted adds."),
 ]
+OldBaselineFile = Annotated[str | None, typer.Option("--baseline", hidden=True)]
+OldUpdateBaseline = Annotated[bool, typer.Option("--update-baseline", hidden=True)]
+OldBaselineReason = Annotated[str | None, typer.Option("--baseline-reason", hidden=True)]
 GithubSummary = Annotated[
     bool,
     typer.Option("--github-summary", help="Append the Markdown report to $GITHUB_STEP_SUMMARY."),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import sys
+from pathlib import Path
 
 import typer
 
+from contract_tools import api
 from contract_tools.cli.common import (
+    AcceptedFile,
+    AcceptedReason,
     AppDir,
-    BaselineReason,
     ConfigFile,
     FailOnLevel,
     GithubSummary,
@@ -17,17 +20,18 @@ from contract_tools.cli.common import (
     JsonReport,
     JunitReport,
     MarkdownReport,
-    UpdateBaseline,
+    OldBaselineFile,
+    OldBaselineReason,
+    OldUpdateBaseline,
+    UpdateAccepted,
     handle_errors,
+    say,
+    warn,
 )
-from contract_tools.cli.reporting import RunOutputs, prepare, with_config
-from contract_tools.errors import UsageError
-from contract_tools.gate import DEFAULT_REASON
-from contract_tools.models import Level
 
 EPILOG = (
-    "Example: contract-tools diff 'examples.legacy_flask:create_app()' examples.fastapi_port:app "
-    "--fail-on error --format markdown -o diff.md"
+    "Example: contract-tools diff 'examples.legacy_flask:create_app()' "
+    "'examples.fastapi_port:create_app()' --fail-on error --format markdown -o diff.md"
 )
 
 
@@ -66,80 +70,63 @@ def diff(
     output: str | None = typer.Option(
         None, "-o", "--output", help="Write the primary report here (default: stdout)."
     ),
+    ignore: list[str] = typer.Option(
+        [], "--ignore", help="A rule id not to report at all (repeat; see contract-tools rules)."
+    ),
     json_file: JsonReport = None,
     junit_file: JunitReport = None,
     markdown_file: MarkdownReport = None,
     html_file: HtmlReport = None,
-    baseline_file: str | None = typer.Option(
-        None,
-        "--baseline",
-        "--ignore",
-        help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
-    ),
-    update_baseline: UpdateBaseline = False,
-    reason: BaselineReason = DEFAULT_REASON,
+    accepted: AcceptedFile = None,
+    update_accepted: UpdateAccepted = False,
+    accepted_reason: AcceptedReason = None,
+    baseline_file: OldBaselineFile = None,
+    update_baseline: OldUpdateBaseline = False,
+    baseline_reason: OldBaselineReason = None,
     github_summary: GithubSummary = False,
     app_dir: AppDir = ".",
 ) -> None:
     """Compare two OpenAPI contracts and report breaking changes, rule by rule."""
-    # Imported here so that `contract-tools --help` stays fast.
-    from contract_tools.diff.engine import diff_specs
-    from contract_tools.models import Report
-    from contract_tools.spec.sources import load_spec
-
+    stdout = sys.stdout
     with handle_errors():
-        settings = with_config(
-            "diff",
+        rule_ids, old_accepted = _split_ignore(ignore)
+        settings = api.diff_settings(
             config,
             base=base,
             revision=revision,
-            fail_on=fail_on.value if fail_on else None,
+            fail_on=fail_on,
             format=fmt.value if fmt else None,
             output=output,
+            ignore=rule_ids,
             json=json_file,
             junit=junit_file,
             markdown=markdown_file,
             html=html_file,
+            accepted=accepted,
+            update_accepted=update_accepted or None,
+            accepted_reason=accepted_reason,
             baseline_file=baseline_file,
+            ignore_file=old_accepted,
+            update_baseline=update_baseline or None,
+            baseline_reason=baseline_reason,
+            github_summary=github_summary or None,
+            app_dir=app_dir if app_dir != "." else None,
         )
-        missing = [name.upper() for name in ("base", "revision") if not getattr(settings, name)]
-        if missing:
-            them, arguments = ("them", "arguments") if len(missing) == 2 else ("it", "an argument")
-            raise UsageError(
-                f"diff: missing {' and '.join(missing)}: give {them} as {arguments} or set "
-                f"{them} in the tool.contract-tools.diff table (pyproject.toml or --config FILE)"
-            )
-        assert settings.base is not None and settings.revision is not None
-        run = prepare(
-            RunOutputs.from_settings(
-                settings,
-                update_baseline=update_baseline,
-                reason=reason,
-                github_summary=github_summary,
-            )
-        )
-        base_doc = load_spec(settings.base, app_dir)
-        revision_doc = load_spec(settings.revision, app_dir)
-        # [tool.contract-tools.diff] ignore: rule ids the team does not want reported at all.
-        ignored = set(settings.ignore)
-        levels = _levels(settings.levels)
-        findings = [
-            f for f in diff_specs(base_doc, revision_doc, levels=levels) if f.id not in ignored
-        ]
-        report = Report.of("diff", findings, base=settings.base, revision=settings.revision)
-        code = run.finish(report)
+        warn(settings.warnings)
+        report = api.diff(settings)
+        code = api.finish(report, settings, stdout=stdout, on_message=say, summary_line=True)
     raise typer.Exit(code)
 
 
-def _levels(configured: Mapping[str, str]) -> dict[str, Level]:
-    """[tool.contract-tools.diff.levels], checked against the registry so a typo is named."""
-    from contract_tools.diff.registry import all_rules
-
-    known = {rule.id for rule in all_rules()}
-    unknown = sorted(set(configured) - known)
-    if unknown:
-        raise UsageError(
-            f"tool.contract-tools.diff.levels: unknown rule id {unknown[0]!r} "
-            "(contract-tools rules lists them)"
-        )
-    return {rule_id: Level.parse(level) for rule_id, level in configured.items()}
+def _split_ignore(values: list[str]) -> tuple[tuple[str, ...], str | None]:
+    """``--ignore`` takes rule ids. Until 0.2 it took the accepted-drift file: a value that is a
+    file (or names one by its extension) is still read so, with the deprecation warning the
+    settings add for ``--baseline``."""
+    rule_ids: list[str] = []
+    old: str | None = None
+    for value in values:
+        if Path(value).is_file() or value.endswith((".yaml", ".yml", ".json")):
+            old = value
+        else:
+            rule_ids.append(value)
+    return tuple(rule_ids), old

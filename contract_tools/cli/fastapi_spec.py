@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from contract_tools import api
 from contract_tools.cli.common import DocFormat, dump_document, emit, err_console, handle_errors
 
-EPILOG = "Example: contract-tools fastapi-spec examples.fastapi_port:app -o port.json"
+EPILOG = "Example: contract-tools fastapi-spec 'examples.fastapi_port:create_app()' -o port.json"
 
 
 def register(app: typer.Typer) -> None:
@@ -27,23 +28,8 @@ def fastapi_spec(
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds to wait for a URL."),
 ) -> None:
     """Write the OpenAPI 3.1 document a FastAPI (or any ASGI) app or a URL serves, validated."""
-    from contract_tools.apps import AppKind, app_kind, load_app
-    from contract_tools.errors import AppLoadError
-    from contract_tools.spec.fastapi import fastapi_spec as extract
-    from contract_tools.spec.fastapi import fetch_spec_url
-    from contract_tools.spec.validate import validate_openapi
-
     with handle_errors():
-        if source.startswith(("http://", "https://")):
-            doc = fetch_spec_url(source, timeout=timeout)
-        else:
-            app = load_app(source, app_dir)
-            kind = app_kind(app)
-            if kind in (AppKind.FLASK, AppKind.WSGI):
-                hint = "; use contract-tools flask-spec" if kind is AppKind.FLASK else ""
-                raise AppLoadError(f"{source}: a {kind.value} app, not an ASGI app{hint}")
-            doc = extract(app)
-        validate_openapi(doc, source)
+        doc = api.fastapi_spec(source, app_dir=app_dir, timeout=timeout)
         emit(dump_document(doc, fmt), output)
         operations = sum(
             1 for item in (doc.get("paths") or {}).values() for key in item if key != "parameters"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import enum
+import sys
 from typing import Any
 
 import typer
 
+from contract_tools import api
 from contract_tools.cli.common import (
+    AcceptedFile,
+    AcceptedReason,
     AppDir,
-    BaselineReason,
     ConfigFile,
     FailOnLevel,
     GithubSummary,
@@ -17,28 +19,24 @@ from contract_tools.cli.common import (
     JsonReport,
     JunitReport,
     MarkdownReport,
-    UpdateBaseline,
+    OldBaselineFile,
+    OldBaselineReason,
+    OldUpdateBaseline,
+    UpdateAccepted,
     err_console,
     handle_errors,
     parse_header,
+    say,
+    warn,
 )
-from contract_tools.cli.reporting import RunOutputs, prepare, with_config
 from contract_tools.errors import UsageError
-from contract_tools.gate import DEFAULT_REASON
-
-# Like Hypothesis's .hypothesis/: found drifts are replayed first on the next run.
-DEFAULT_DATABASE = ".contract-tools/drifts"
+from contract_tools.models import Event, Mode, Report
+from contract_tools.settings import DEFAULT_DATABASE
 
 EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
     "'examples.fastapi_port:create_app()' --seed 1 --max-examples 50 --json parity.json"
 )
-
-
-class Mode(str, enum.Enum):
-    positive = "positive"
-    negative = "negative"
-    all = "all"
 
 
 def register(app: typer.Typer) -> None:
@@ -102,116 +100,75 @@ def parity(
     junit_file: JunitReport = None,
     markdown_file: MarkdownReport = None,
     html_file: HtmlReport = None,
-    baseline_file: str | None = typer.Option(
-        None,
-        "--baseline",
-        help="YAML/JSON file of accepted drift (operation + id + paths, reason, expiry).",
-    ),
-    update_baseline: UpdateBaseline = False,
-    reason: BaselineReason = DEFAULT_REASON,
+    accepted: AcceptedFile = None,
+    update_accepted: UpdateAccepted = False,
+    accepted_reason: AcceptedReason = None,
+    baseline_file: OldBaselineFile = None,
+    update_baseline: OldUpdateBaseline = False,
+    baseline_reason: OldBaselineReason = None,
     github_summary: GithubSummary = False,
     shard: str | None = typer.Option(
         None, "--shard", help="K/N: run the K-th of N deterministic slices (a CI matrix)."
     ),
-    database: str = typer.Option(
-        DEFAULT_DATABASE,
+    database: str | None = typer.Option(
+        None,
         "--database",
-        help="Directory (or redis:// URL) where found drifts are kept and replayed first.",
+        help=f"Directory (or redis:// URL) where found drifts are kept and replayed first.  "
+        f"(default: {DEFAULT_DATABASE})",
     ),
     no_database: bool = typer.Option(False, "--no-database", help="Keep no drift store."),
-    coverage: bool = typer.Option(
-        True, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
+    coverage: bool | None = typer.Option(
+        None, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
     ),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help="Seconds to wait for one answer.  (default: 30)"
+    ),
     app_dir: AppDir = ".",
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
-    from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
-    from contract_tools.parity.targets import make_target
-
+    stdout = sys.stdout
     with handle_errors():
         ignored: dict[str, list[str]] = {}
         for operation, pattern in (parse_ignore(p) for p in ignore_path):
             ignored.setdefault(operation, []).append(pattern)
-        settings = with_config(
-            "parity",
+        settings = api.parity_settings(
             config,
             baseline=baseline,
             candidate=candidate,
-            spec=spec[0] if len(spec) == 1 else None,
+            spec=tuple(spec),
             include=tuple(include),
             exclude=tuple(exclude),
             max_examples=max_examples,
             seed=seed,
-            mode=mode.value if mode else None,
+            mode=mode,
             headers=dict(parse_header(h) for h in header) or None,
             strict=strict,
+            disable=tuple(disable_rule),
             ignore_paths=ignored or None,
-            fail_on=fail_on.value if fail_on else None,
+            fail_on=fail_on,
             json=json_file,
             junit=junit_file,
             markdown=markdown_file,
             html=html_file,
+            accepted=accepted,
+            update_accepted=update_accepted or None,
+            accepted_reason=accepted_reason,
             baseline_file=baseline_file,
-        )
-        if not settings.baseline or not settings.candidate:
-            raise UsageError(
-                "parity: missing BASELINE and CANDIDATE: give them as arguments or set them "
-                "in the tool.contract-tools.parity table (pyproject.toml or --config FILE)"
-            )
-        disabled = {name for name, on in settings.normalize.items() if not on} | set(disable_rule)
-        options = ParityOptions(
-            max_examples=settings.max_examples,
-            seed=settings.seed,
-            mode=settings.mode,
-            include=settings.include,
-            exclude=settings.exclude,
-            headers=tuple(settings.headers.items()),
-            strict=settings.strict,
-            preset=settings.preset,
-            disable=tuple(sorted(disabled)),
-            ignore_paths=tuple(
-                (operation, pattern)
-                for operation, patterns in settings.ignore_paths.items()
-                for pattern in patterns
-            ),
-            shard=parse_shard(shard) if shard else None,
-            database=None if no_database else database,
+            update_baseline=update_baseline or None,
+            baseline_reason=baseline_reason,
+            github_summary=github_summary or None,
+            shard=shard,
+            database=False if no_database else database,
             coverage=coverage,
+            timeout=timeout,
+            app_dir=app_dir if app_dir != "." else None,
         )
-        run = prepare(
-            RunOutputs.from_settings(
-                settings,
-                update_baseline=update_baseline,
-                reason=reason,
-                github_summary=github_summary,
-                summary=False,
-            )
-        )
-        base_target = make_target(settings.baseline, app_dir=app_dir, timeout=timeout)
-        cand_target = make_target(settings.candidate, app_dir=app_dir, timeout=timeout)
-        spec_files = spec if len(spec) == 2 else ([settings.spec] if settings.spec else [])
-        # Load both (apps built, lifespans run, servers reached) before any progress display, so
-        # a target that does not load is one line on stderr and exit 3. Opening is idempotent.
-        for target in (base_target, cand_target):
-            target.open()
-        specs = resolve_specs(base_target, cand_target, spec_files)
+        warn(settings.warnings)
         with _Progress() as progress:
-            report = run_parity(base_target, cand_target, specs, options, progress.on_event)
-        code = run.finish(report)
+            report = api.parity(settings, progress.on_event)
+        code = api.finish(report, settings, stdout=stdout, on_message=say)
         _summary(report)
     raise typer.Exit(code)
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    k, sep, n = text.partition("/")
-    try:
-        shard = (int(k), int(n))
-    except ValueError:
-        shard = (0, 0)
-    if not sep or not 1 <= shard[0] <= shard[1]:
-        raise UsageError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
-    return shard
 
 
 class _Progress:
@@ -229,18 +186,24 @@ class _Progress:
             transient=False,
         )
         self.tasks: dict[str, Any] = {}
+        self.started = False
 
     def __enter__(self) -> _Progress:
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         for task_id in self.tasks.values():
             task = self.progress.tasks[task_id]
             self.progress.update(task_id, total=task.completed or 1, completed=task.completed or 1)
-        self.progress.stop()
+        if self.started:
+            self.progress.stop()
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: Event) -> None:
+        if event.kind == "start" and not self.started:
+            # Started on the first event, after both sides loaded: a side that fails to load
+            # is one error line, not a line under an empty progress display.
+            self.progress.start()
+            self.started = True
         if event.kind == "operation":
             self._finish_others()
             self.tasks[event.operation] = self.progress.add_task(
@@ -265,7 +228,7 @@ class _Progress:
                 )
 
 
-def _summary(report: Any) -> None:
+def _summary(report: Report) -> None:
     from rich.table import Table
 
     summary = report.meta.get("summary", {})

@@ -18,14 +18,14 @@ def rules(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Print whole docstrings."),
 ) -> None:
     """List the contract diff rules: id, default level, direction and why it matters."""
+    from contract_tools import api
     from contract_tools.cli.common import handle_errors
-    from contract_tools.diff.registry import all_rules
     from contract_tools.errors import UsageError
 
     with handle_errors():
         if fmt not in ("text", "json"):
             raise UsageError(f"--format: unknown format {fmt!r} (expected text or json)")
-        registered = all_rules()
+        registered = api.diff_rules()
         if fmt == "json":
             doc = [
                 {

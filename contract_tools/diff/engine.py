@@ -7,7 +7,7 @@ from typing import Any
 
 from contract_tools.diff.pair import OperationPair
 from contract_tools.diff.registry import all_rules
-from contract_tools.models import Finding, Level
+from contract_tools.models import SUBJECT_KEYS, Finding, Level, SchemaChange
 from contract_tools.spec.canonical import CanonicalSpec, canonicalize
 
 
@@ -40,18 +40,19 @@ def diff_canonical(
         for rule in rules:
             level = overrides.get(rule.id, rule.level)
             for hit in rule.check(pair):
-                details: dict[str, Any] = {"direction": str(rule.direction), **hit.details}
-                subject = _subject(details)
-                if subject:
-                    details["paths"] = [subject]
-                findings.append(Finding(rule.id, level, label, hit.message, details))
+                change = schema_change(str(rule.direction), hit.details)
+                findings.append(Finding(rule.id, level, label, hit.message, change=change))
     return findings
 
 
-# What a finding is about, never the values it found: two findings of one rule on one operation
-# (two removed properties, say) stay apart in an accepted-drift baseline, which matches on paths.
-_SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
-
-
-def _subject(details: Mapping[str, Any]) -> str:
-    return " ".join(f"{key}={details[key]}" for key in _SUBJECT_KEYS if key in details)
+def schema_change(direction: str, details: Mapping[str, Any]) -> SchemaChange:
+    """A check's details as typed evidence. The subject is what the finding is about, never the
+    values it found: two findings of one rule on one operation (two removed properties, say)
+    stay apart in the accepted-drift file, which matches on it."""
+    return SchemaChange(
+        direction=direction,
+        where=tuple((key, str(details[key])) for key in SUBJECT_KEYS if key in details),
+        base=details.get("base"),
+        revision=details.get("revision"),
+        has_values="base" in details or "revision" in details,
+    )

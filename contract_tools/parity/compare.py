@@ -1,8 +1,8 @@
 """(baseline, candidate) -> the differences a client would notice; the only user of DeepDiff.
 
-Paths name what differs: ``status``, ``header:<name>``, ``$`` (a whole non-JSON body) or a JSON
-path with list indexes generalised to ``[*]`` so that the same drift in item 0 and item 7 is one
-finding. Cheap equality runs first; DeepDiff only explains a mismatch.
+Paths (``ResponsePath``) name what differs: the status, a header, the whole body (``$``, for a
+non-JSON body) or a JSON path with list indexes generalised to ``[*]`` so that the same drift in
+item 0 and item 7 is one finding. Cheap equality runs first; DeepDiff only explains a mismatch.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tools.models import Level
-from contract_tools.parity.exchange import Response
+from contract_tools.models import EVERY, Level, Response, ResponsePath
 from contract_tools.parity.normalize import BYTES, IGNORED, JSON, Normalizer, View
 
 STATUS = "status"
@@ -24,7 +23,9 @@ CRASH = "crash"
 # Headers whose difference changes what a client does; any other header is a warning.
 _CONTRACT_HEADERS = frozenset({"content-type", "location", "allow"})
 
-PathFilter = Callable[[str], bool]
+PathFilter = Callable[[ResponsePath], bool]
+STATUS_PATH = ResponsePath.status()
+WHOLE_BODY = ResponsePath.body()
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Difference:
 
     kind: str
     level: Level
-    paths: tuple[str, ...]
+    paths: tuple[ResponsePath, ...]
     message: str
 
 
@@ -52,16 +53,18 @@ def compare(
         side = "candidate" if is_crash(candidate) else "baseline"
         crashed = candidate if side == "candidate" else baseline
         what = "raised an exception" if crashed.crash else f"answered {crashed.status}"
-        return [Difference(CRASH, Level.ERROR, (STATUS,), f"only the {side} crashed: it {what}")]
+        return [
+            Difference(CRASH, Level.ERROR, (STATUS_PATH,), f"only the {side} crashed: it {what}")
+        ]
     left, right = (normalizer or Normalizer()).views(baseline, candidate)
     if left.status != right.status:
-        if ignored is not None and ignored(STATUS):
+        if ignored is not None and ignored(STATUS_PATH):
             return []
         return [
             Difference(
                 STATUS,
                 Level.ERROR,
-                (STATUS,),
+                (STATUS_PATH,),
                 f"status {baseline.status} (baseline) vs {candidate.status} (candidate)",
             )
         ]
@@ -71,14 +74,14 @@ def compare(
 
 
 def _headers(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[ResponsePath] = []
+    warnings: list[ResponsePath] = []
     names = {k: k for k in left.headers} | {k: k for k in right.headers}
     for name in sorted(names):
         a, b = left.headers.get(name), right.headers.get(name)
         if a == b:
             continue
-        path = f"header:{name.lower()}"
+        path = ResponsePath.header(name)
         if ignored is not None and ignored(path):
             continue
         (errors if name.lower() in _CONTRACT_HEADERS else warnings).append(path)
@@ -86,7 +89,9 @@ def _headers(left: View, right: View, ignored: PathFilter | None) -> list[Differ
     for level, paths in ((Level.ERROR, errors), (Level.WARNING, warnings)):
         if paths:
             shown = ", ".join(
-                f"{p[7:]}: {left.get_header(p[7:])!r} vs {right.get_header(p[7:])!r}" for p in paths
+                f"{p.keys[0]}: {left.get_header(str(p.keys[0]))!r} vs "
+                f"{right.get_header(str(p.keys[0]))!r}"
+                for p in paths
             )
             result.append(Difference(HEADER, level, tuple(paths), f"headers differ: {shown}"))
     return result
@@ -100,7 +105,7 @@ def _body(left: View, right: View, ignored: PathFilter | None) -> list[Differenc
     elif left.body_kind == BYTES and right.body_kind == BYTES and left.body == right.body:
         return []
     else:
-        errors, warnings = ["$"], []
+        errors, warnings = [WHOLE_BODY], []
     if ignored is not None:
         errors = [p for p in errors if not ignored(p)]
         warnings = [p for p in warnings if not ignored(p)]
@@ -121,8 +126,9 @@ def _body(left: View, right: View, ignored: PathFilter | None) -> list[Differenc
     return result
 
 
-def _list(paths: list[str]) -> str:
-    return ", ".join(paths[:5]) + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+def _list(paths: list[ResponsePath]) -> str:
+    shown = ", ".join(str(p) for p in paths[:5])
+    return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
 
 
 def strict_equal(a: Any, b: Any) -> bool:
@@ -136,7 +142,7 @@ def strict_equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def json_differences(a: Any, b: Any) -> tuple[list[str], list[str]]:
+def json_differences(a: Any, b: Any) -> tuple[list[ResponsePath], list[ResponsePath]]:
     """(error paths, warning paths) between two parsed JSON values; warnings are int-vs-float."""
     if a == b and strict_equal(a, b):
         return [], []
@@ -144,8 +150,8 @@ def json_differences(a: Any, b: Any) -> tuple[list[str], list[str]]:
 
     # threshold_to_diff_deeper=0: always name the keys, never "the whole object changed".
     tree = DeepDiff(a, b, view="tree", verbose_level=0, threshold_to_diff_deeper=0)
-    errors: set[str] = set()
-    warnings: set[str] = set()
+    errors: set[ResponsePath] = set()
+    warnings: set[ResponsePath] = set()
     for kind, levels in tree.items():
         for level in levels:
             path = json_path(level.path(output_format="list"))
@@ -155,10 +161,12 @@ def json_differences(a: Any, b: Any) -> tuple[list[str], list[str]]:
     if not errors and not warnings:
         # DeepDiff sees 1 == 1.0 inside lists; find those type-only changes ourselves.
         _type_paths(a, b, [], errors, warnings)
-    return sorted(errors), sorted(warnings - errors)
+    return sorted(errors, key=str), sorted(warnings - errors, key=str)
 
 
-def _type_paths(a: Any, b: Any, keys: list[Any], errors: set[str], warnings: set[str]) -> None:
+def _type_paths(
+    a: Any, b: Any, keys: list[Any], errors: set[ResponsePath], warnings: set[ResponsePath]
+) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in a.keys() & b.keys():
             _type_paths(a[key], b[key], [*keys, key], errors, warnings)
@@ -170,26 +178,15 @@ def _type_paths(a: Any, b: Any, keys: list[Any], errors: set[str], warnings: set
         (warnings if numeric else errors).add(json_path(keys))
 
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+def json_path(keys: Iterable[Any]) -> ResponsePath:
+    """``['items', 3, 'id']`` -> ``$.items[*].id``: indexes generalised, keys kept as keys."""
+    return ResponsePath.body(EVERY if isinstance(k, int) else str(k) for k in keys)
 
 
-def json_path(keys: Iterable[Any]) -> str:
-    """``['items', 3, 'id']`` -> ``$.items[*].id``: indexes generalised, odd keys quoted."""
-    out = "$"
-    for key in keys:
-        if isinstance(key, int):
-            out += "[*]"
-        elif _IDENT.match(str(key)):
-            out += f".{key}"
-        else:
-            out += "[" + repr(str(key)) + "]"
-    return out
-
-
-def differing_paths(first: Response, second: Response, normalizer: Normalizer) -> set[str]:
+def differing_paths(first: Response, second: Response, normalizer: Normalizer) -> set[ResponsePath]:
     """Every path at which two answers differ (noise probing uses it on two baseline answers)."""
     if first.status != second.status:
-        return {STATUS}
+        return {STATUS_PATH}
     return {p for d in compare(first, second, normalizer) for p in d.paths}
 
 
@@ -199,8 +196,8 @@ def path_matcher(patterns: Iterable[str]) -> PathFilter:
     if not compiled:
         return lambda path: False
 
-    def matches(path: str) -> bool:
-        return any(regex.match(path) for regex in compiled)
+    def matches(path: ResponsePath) -> bool:
+        return any(regex.match(path.text) for regex in compiled)
 
     return matches
 

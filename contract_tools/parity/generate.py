@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import strategies as st
 
 from contract_tools.errors import UsageError
-from contract_tools.parity.exchange import Request
+from contract_tools.models import Request
 
 BASELINE = "baseline"
 CANDIDATE = "candidate"
@@ -46,7 +46,7 @@ def match_key(method: str, path: str) -> tuple[str, str]:
 
 
 @dataclass
-class Operation:
+class MergedOperation:
     """One operation of the union of both specs, with the sides that declare it."""
 
     key: str
@@ -62,11 +62,11 @@ class Operation:
         )
 
 
-def merge_operations(specs: Mapping[str, dict[str, Any] | None]) -> list[Operation]:
+def merge_operations(specs: Mapping[str, dict[str, Any] | None]) -> list[MergedOperation]:
     """The union of the operations of the given specs (side -> OpenAPI document)."""
     import schemathesis
 
-    merged: dict[tuple[str, str], Operation] = {}
+    merged: dict[tuple[str, str], MergedOperation] = {}
     for side in (BASELINE, CANDIDATE):
         document = specs.get(side)
         if not document:
@@ -82,7 +82,9 @@ def merge_operations(specs: Mapping[str, dict[str, Any] | None]) -> list[Operati
                 key = match_key(method, path)
                 op = merged.get(key)
                 if op is None:
-                    op = merged[key] = Operation(operation_key(method, path), method.upper(), path)
+                    op = merged[key] = MergedOperation(
+                        operation_key(method, path), method.upper(), path
+                    )
                 try:
                     op.sources[side] = schema[path][method.upper()]
                 except Exception as exc:  # schemathesis raises several kinds for broken schemas
@@ -90,7 +92,7 @@ def merge_operations(specs: Mapping[str, dict[str, Any] | None]) -> list[Operati
     return sorted(merged.values(), key=lambda op: (op.path, op.method))
 
 
-def build_strategy(operation: Operation, mode: str) -> st.SearchStrategy[Request]:
+def build_strategy(operation: MergedOperation, mode: str) -> st.SearchStrategy[Request]:
     """Built once per operation; draws from every declaring side's schema."""
     from schemathesis.generation import GenerationMode
 
@@ -115,7 +117,7 @@ def build_strategy(operation: Operation, mode: str) -> st.SearchStrategy[Request
     return rendered
 
 
-def coverage_requests(operation: Operation, mode: str, limit: int) -> list[Request]:
+def coverage_requests(operation: MergedOperation, mode: str, limit: int) -> list[Request]:
     """Schemathesis's deterministic boundary cases (its coverage phase), from every declaring side.
 
     Boundaries (0, empty and longest strings, each enum value, missing optional parts) are where
@@ -212,8 +214,8 @@ def _sendable(name: str, value: str) -> bool:
 
 
 def select(
-    operations: Iterable[Operation], include: Iterable[str], exclude: Iterable[str]
-) -> list[Operation]:
+    operations: Iterable[MergedOperation], include: Iterable[str], exclude: Iterable[str]
+) -> list[MergedOperation]:
     """``--include``/``--exclude``: ``"GET /books/{id}"`` (names ignored) or a regex."""
     inc = [_matcher(p) for p in include]
     exc = [_matcher(p) for p in exclude]
@@ -224,7 +226,7 @@ def select(
     ]
 
 
-def _matcher(pattern: str) -> Callable[[Operation], bool]:
+def _matcher(pattern: str) -> Callable[[MergedOperation], bool]:
     method, _, path = pattern.strip().partition(" ")
     exact = match_key(method, path.strip()) if path.strip().startswith("/") else None
     try:
@@ -236,7 +238,7 @@ def _matcher(pattern: str) -> Callable[[Operation], bool]:
             ) from None
         regex = None
 
-    def matches(op: Operation) -> bool:
+    def matches(op: MergedOperation) -> bool:
         if exact is not None and match_key(op.method, op.path) == exact:
             return True
         return bool(regex and regex.fullmatch(op.key))

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from contract_tools.models import Request, Response, ResponsePath
 from contract_tools.parity.compare import PathFilter, differing_paths, path_matcher
-from contract_tools.parity.exchange import Request, Response
 from contract_tools.parity.normalize import Normalizer
 from contract_tools.parity.targets import SAFE_METHODS, Target
 
@@ -24,7 +24,7 @@ def can_probe(target: Target, request: Request) -> bool:
 
 def probe(
     target: Target, request: Request, first: Response, normalizer: Normalizer
-) -> set[str] | None:
+) -> set[ResponsePath] | None:
     """Paths at which a second baseline answer differs from ``first``; None when not probed."""
     if not can_probe(target, request):
         return None
@@ -36,24 +36,24 @@ class NoiseBook:
     """Noise paths learned per operation, plus the user's ``--ignore-path`` patterns."""
 
     def __init__(self, ignore: Iterable[tuple[str, str]] = ()) -> None:
-        self._learned: dict[str, set[str]] = {}
+        self._learned: dict[str, set[ResponsePath]] = {}
         # (operation or "*", pattern) -> patterns per operation; "*" applies everywhere.
         self._user: dict[str, list[str]] = {}
         for operation, pattern in ignore:
             self._user.setdefault(_op_key(operation), []).append(pattern)
         self._cache: dict[str, tuple[int, PathFilter]] = {}
 
-    def learn(self, operation: str, paths: Iterable[str]) -> None:
+    def learn(self, operation: str, paths: Iterable[ResponsePath]) -> None:
         new = set(paths)
         if new:
             self._learned.setdefault(operation, set()).update(new)
 
-    def learned(self, operation: str) -> set[str]:
+    def learned(self, operation: str) -> set[ResponsePath]:
         return set(self._learned.get(operation, ()))
 
     def patterns(self, operation: str) -> list[str]:
         """What is not compared for ``operation``: learned noise, then the user's patterns."""
-        learned = sorted(self._learned.get(operation, set()))
+        learned = sorted(str(p) for p in self._learned.get(operation, set()))
         return [*learned, *self._user.get("*", []), *self._user.get(_op_key(operation), [])]
 
     def filter(self, operation: str) -> PathFilter:
@@ -68,7 +68,7 @@ class NoiseBook:
 
     def to_report(self) -> tuple[dict[str, Any], ...]:
         return tuple(
-            {"operation": op, "paths": sorted(paths)}
+            {"operation": op, "paths": sorted(str(p) for p in paths)}
             for op, paths in sorted(self._learned.items())
             if paths
         )

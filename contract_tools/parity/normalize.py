@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from contract_tools.errors import UsageError
-from contract_tools.parity.exchange import Response
+from contract_tools.models import Response
 
 BYTES = "bytes"
 JSON = "json"
@@ -56,7 +56,7 @@ RuleFunc = Callable[[View, View], None]
 
 
 @dataclass(frozen=True)
-class Rule:
+class NormalizationRule:
     name: str
     func: RuleFunc
 
@@ -152,8 +152,8 @@ def allow_as_set(baseline: View, candidate: View) -> None:
             view.set_header("allow", ", ".join(sorted(methods - {"HEAD", "OPTIONS"})))
 
 
-FLASK_FASTAPI: tuple[Rule, ...] = tuple(
-    Rule(func.__name__.replace("_", "-"), func)
+FLASK_FASTAPI: tuple[NormalizationRule, ...] = tuple(
+    NormalizationRule(func.__name__.replace("_", "-"), func)
     for func in (
         header_name_case,
         ignore_volatile_headers,
@@ -167,14 +167,14 @@ FLASK_FASTAPI: tuple[Rule, ...] = tuple(
         allow_as_set,
     )
 )
-PRESETS: dict[str, tuple[Rule, ...]] = {"flask-fastapi": FLASK_FASTAPI}
+PRESETS: dict[str, tuple[NormalizationRule, ...]] = {"flask-fastapi": FLASK_FASTAPI}
 
 
 @dataclass(frozen=True)
 class Normalizer:
     """An ordered selection of rules; ``Normalizer.preset(strict=True)`` applies none."""
 
-    rules: tuple[Rule, ...] = field(default=FLASK_FASTAPI)
+    rules: tuple[NormalizationRule, ...] = field(default=FLASK_FASTAPI)
 
     @classmethod
     def preset(

@@ -114,7 +114,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 def test_version_and_help() -> None:
     result = runner.invoke(app, ["--version"])
-    assert result.stdout == "contract-tools 0.1.0\n"
+    assert result.stdout == "contract-tools 0.2.0\n"
     result = runner.invoke(app, ["flask-spec", "--help"])
     assert result.exit_code == 0
     assert "Example: contract-tools flask-spec" in result.stdout

@@ -123,7 +123,7 @@ def test_not_a_parity_report_is_usage(tmp_path: Path) -> None:
         "command": "parity",
         "baseline": BASE,
         "candidate": FAITHFUL,
-        "findings": [{"id": "crash", "operation": "GET /health", "details": {}}],
+        "findings": [{"id": "crash", "level": "error", "operation": "GET /health", "details": {}}],
     }
     (tmp_path / "bare.json").write_text(json.dumps(no_request))
     bare = CliRunner().invoke(app, ["replay", "bare.json"])

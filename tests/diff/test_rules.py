@@ -67,7 +67,7 @@ def test_details_carry_location_and_both_sides() -> None:
     }
 
 
-def test_two_findings_of_one_rule_on_one_operation_have_distinct_fingerprints() -> None:
+def test_two_findings_of_one_rule_on_one_operation_have_distinct_keys() -> None:
     """An accepted-drift entry for one removed property must not accept another one."""
 
     def spec(*names: str) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def test_two_findings_of_one_rule_on_one_operation_have_distinct_fingerprints() 
 
     findings = diff_specs(spec("a", "b", "c"), spec("c"))
     assert [f.id for f in findings] == ["response-body-optional-property-removed"] * 2
-    assert len({f.fingerprint for f in findings}) == 2
+    assert len({f.key for f in findings}) == 2
 
 
 def test_levels_are_overridable_outside_the_checks() -> None:

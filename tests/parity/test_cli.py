@@ -71,7 +71,7 @@ def test_shard_store_and_config(tmp_path: Path) -> None:
     assert any((tmp_path / ".contract-tools" / "drifts").iterdir())
     bad = CliRunner().invoke(app, ["parity", "--shard", "3/2"])
     assert bad.exit_code == 2
-    assert "--shard '3/2': expected K/N with 1 <= K <= N" in bad.stderr
+    assert bad.stderr == "error: --shard expects K/N with 1 <= K <= N (e.g. 2/4), not '3/2'\n"
     (tmp_path / "pyproject.toml").write_text("[tool.contract-tools.parity]\nmax_exmples = 3\n")
     unknown = CliRunner().invoke(app, ["parity"])
     assert unknown.exit_code == 2

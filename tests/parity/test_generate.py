@@ -4,7 +4,7 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from contract_tools.parity.exchange import Request
+from contract_tools.models import Request
 from contract_tools.parity.generate import (
     BASELINE,
     CANDIDATE,

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from contract_tools.errors import AppLoadError
-from contract_tools.parity.exchange import Request
-from contract_tools.parity.runner import ParityOptions, run_parity, spec_of
-from contract_tools.parity.targets import URLTarget, target_for_app
+from contract_tools.models import Request
+from contract_tools.parity.live import URLTarget
+from contract_tools.parity.session import spec_of, target_for_app
 from tests.parity.apps import bookshop_flask
+from tests.parity.running import run
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -139,14 +140,16 @@ def test_live_flask_vs_live_fastapi_port(gunicorn_url: str, uvicorn_url: str) ->
         "candidate": spec_of(URLTarget(uvicorn_url)),
     }
     assert specs["candidate"] is not None  # uvicorn serves /openapi.json
-    options = ParityOptions(
+    report = run(
+        URLTarget(gunicorn_url),
+        URLTarget(uvicorn_url),
+        specs,
         max_examples=15,
         seed=5,
         # A shared live server: POST answers cannot be probed, so say what is noise.
-        ignore_paths=(("POST /notes", "$.id"), ("POST /notes", "$.created_at")),
+        ignore_paths={"POST /notes": ("$.id", "$.created_at")},
         exclude=("DELETE .*",),  # state-changing on a shared server: kept out of this check
     )
-    report = run_parity(URLTarget(gunicorn_url), URLTarget(uvicorn_url), specs, options)
     assert report.findings == ()
     assert report.meta["summary"]["operations"] == 4
     assert report.noise == (

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import itertools
 
-from contract_tools.parity.exchange import Request, Response
+from contract_tools.models import Request, Response, ResponsePath
 from contract_tools.parity.noise import NoiseBook, can_probe, probe
 from contract_tools.parity.normalize import Normalizer
 from contract_tools.parity.targets import Target
+
+P = ResponsePath.parse
 
 
 class _Counter(Target):
@@ -29,31 +31,31 @@ def test_shared_instance_repeats_only_safe_methods() -> None:
     assert not can_probe(shared, post)
     assert probe(shared, post, shared.send(post), Normalizer()) is None
     assert len(shared.sent) == 1  # the POST was never repeated
-    assert probe(shared, get, shared.send(get), Normalizer()) == {"$.n"}
+    assert probe(shared, get, shared.send(get), Normalizer()) == {P("$.n")}
 
 
 def test_factory_targets_repeat_anything() -> None:
     fresh = _Counter(fresh=True)
     post = Request.build("POST", "/x")
-    assert probe(fresh, post, fresh.send(post), Normalizer()) == {"$.n"}
+    assert probe(fresh, post, fresh.send(post), Normalizer()) == {P("$.n")}
 
 
 def test_noise_book_learns_per_operation_and_applies_user_patterns() -> None:
     book = NoiseBook([("GET /books/{book_id}", "$.updated_at"), ("*", "trace_id")])
-    book.learn("GET /books/{id}", {"$.n"})
+    book.learn("GET /books/{id}", {P("$.n")})
     ignored = book.filter("GET /books/{id}")
-    assert [ignored(p) for p in ("$.n", "$.updated_at", "$.trace_id", "$.title")] == [
+    assert [ignored(P(p)) for p in ("$.n", "$.updated_at", "$.trace_id", "$.title")] == [
         True,
         True,
         True,
         False,
     ]
-    assert not book.filter("GET /other")("$.n")
+    assert not book.filter("GET /other")(P("$.n"))
     assert book.to_report() == ({"operation": "GET /books/{id}", "paths": ["$.n"]},)
 
 
 def test_filter_sees_newly_learned_noise() -> None:
     book = NoiseBook()
-    assert not book.filter("GET /a")("$.x")
-    book.learn("GET /a", ["$.x"])
-    assert book.filter("GET /a")("$.x.y")
+    assert not book.filter("GET /a")(P("$.x"))
+    book.learn("GET /a", [P("$.x")])
+    assert book.filter("GET /a")(P("$.x.y"))

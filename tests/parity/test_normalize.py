@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tools.errors import UsageError
-from contract_tools.parity.exchange import Response
+from contract_tools.models import Response
 from contract_tools.parity.normalize import (
     FLASK_FASTAPI,
     IGNORED,

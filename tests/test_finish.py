@@ -1,4 +1,5 @@
-"""How diff finishes a run (cli/reporting.py): config, report files, baseline, step summary."""
+"""How a run finishes (_finish.py, through the CLI and the API): config, report files, the
+accepted-drift file, the step summary."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from contract_tools import api
 from contract_tools.cli.main import app
-from contract_tools.cli.reporting import RunOutputs, finish, prepare, with_config
-from contract_tools.config import DiffConfig, ParityConfig
-from contract_tools.errors import UsageError
-from contract_tools.gate import DEFAULT_REASON
-from contract_tools.models import Finding, Level, Report
+from contract_tools.errors import ExitCode, UsageError
+from contract_tools.models import FailOn, Finding, Level, Report
+from contract_tools.settings import DEFAULT_REASON, DiffSettings, Outputs, ParitySettings
 
 runner = CliRunner()
 
@@ -235,8 +235,8 @@ def test_markdown_truncation_points_at_html(tmp_path: Path) -> None:
     findings = [Finding("body-mismatch", Level.ERROR, f"GET /x/{n}", "x" * 400) for n in range(400)]
     report = Report.of("parity", findings)
     md, html = tmp_path / "p.md", tmp_path / "p.html"
-    code = finish(report, RunOutputs(markdown=str(md), html=str(html), output=str(tmp_path / "t")))
-    assert code == 1
+    outputs = Outputs(markdown=str(md), html=str(html), output=str(tmp_path / "t"))
+    assert api.finish(report, outputs) is ExitCode.GATE_FAILED
     assert f"See the HTML report (`{html}`) for everything." in md.read_text()
 
 
@@ -263,10 +263,10 @@ def test_github_summary_without_env_is_a_note(project: Path) -> None:
     assert not list(project.glob("*.md"))
 
 
-# --- accepted-drift baseline ------------------------------------------------------------------
+# --- accepted-drift file ----------------------------------------------------------------------
 
 
-def baseline_file(directory: Path, entries: list[dict[str, Any]]) -> Path:
+def accepted_file(directory: Path, entries: list[dict[str, Any]]) -> Path:
     path = directory / "drift.yaml"
     path.write_text(yaml.safe_dump({"version": 1, "accepted": entries}))
     return path
@@ -277,9 +277,9 @@ def entry(operation: str, reason: str, expires: str | None = None) -> dict[str, 
     return data if expires is None else {**data, "expires": expires}
 
 
-def test_baseline_accepted_expired_stale_new(project: Path) -> None:
+def test_accepted_expired_stale_new(project: Path) -> None:
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    path = baseline_file(
+    path = accepted_file(
         project,
         [
             entry("GET /a", "gone", tomorrow),
@@ -287,12 +287,12 @@ def test_baseline_accepted_expired_stale_new(project: Path) -> None:
             entry("GET /zzz", "old news"),
         ],
     )
-    args = ["diff", "base.json", "port.json", "--baseline", str(path), "--json", "d.json"]
+    args = ["diff", "base.json", "port.json", "--accepted", str(path), "--json", "d.json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1  # the expired /b and the new /d still fail
     assert findings_of(project / "d.json") == [REMOVED[1], REMOVED[2]]
     assert result.stderr.splitlines()[:3] == [
-        f"baseline {path}: 1 accepted, 1 expired, 1 stale, 1 new",
+        f"accepted drift {path}: 1 accepted, 1 expired, 1 stale, 1 new",
         "  expired 2020-01-31: GET /b operation-removed: late",
         "  stale (no longer reproduced): GET /zzz operation-removed: old news",
     ]
@@ -302,40 +302,58 @@ def test_baseline_accepted_expired_stale_new(project: Path) -> None:
     assert [e["operation"] for e in drift["stale"]] == ["GET /zzz"]
 
 
-def test_ignore_is_an_alias_of_baseline(project: Path) -> None:
-    path = baseline_file(
+@pytest.mark.parametrize("flag", ["--baseline", "--ignore"])
+def test_the_old_flags_still_read_the_accepted_drift_file_with_a_warning(
+    project: Path, flag: str
+) -> None:
+    path = accepted_file(
         project,
         [{"operation": op, "id": rule, "reason": "retired"} for op, rule in REMOVED],
     )
-    result = runner.invoke(app, ["diff", "base.json", "port.json", "--ignore", str(path)])
+    result = runner.invoke(app, ["diff", "base.json", "port.json", flag, str(path)])
     assert result.exit_code == 0, result.output
-    assert (
-        result.stderr.splitlines()[0] == f"baseline {path}: 3 accepted, 0 expired, 0 stale, 0 new"
-    )
+    assert result.stderr.splitlines()[:2] == [
+        f"warning: {flag} FILE is deprecated and goes in the next release: use --accepted",
+        f"accepted drift {path}: 3 accepted, 0 expired, 0 stale, 0 new",
+    ]
 
 
-def test_baseline_from_config(project: Path) -> None:
-    baseline_file(project, [{"operation": op, "id": r, "reason": "ok"} for op, r in REMOVED])
-    pyproject(
-        project, 'base = "base.json"\nrevision = "port.json"\n', 'baseline_file = "drift.yaml"\n'
+def test_ignore_takes_rule_ids(project: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["diff", "base.json", "port.json", "--ignore", "operation-removed", "--json", "d.json"],
     )
+    assert result.exit_code == 0, result.output
+    assert findings_of(project / "d.json") == []
+
+
+def test_help_shows_only_the_new_names() -> None:
+    for command in ("diff", "parity"):
+        text = runner.invoke(app, [command, "--help"]).stdout
+        assert "--accepted" in text and "--update-accepted" in text
+        assert "--baseline " not in text and "--update-baseline" not in text
+
+
+def test_accepted_file_from_config(project: Path) -> None:
+    accepted_file(project, [{"operation": op, "id": r, "reason": "ok"} for op, r in REMOVED])
+    pyproject(project, 'base = "base.json"\nrevision = "port.json"\n', 'accepted = "drift.yaml"\n')
     assert runner.invoke(app, ["diff"]).exit_code == 0
 
 
-def test_missing_baseline_file_exits_3(project: Path) -> None:
-    result = runner.invoke(app, ["diff", "base.json", "port.json", "--baseline", "none.yaml"])
+def test_missing_accepted_file_exits_3(project: Path) -> None:
+    result = runner.invoke(app, ["diff", "base.json", "port.json", "--accepted", "none.yaml"])
     assert result.exit_code == 3
-    assert result.stderr.strip() == "error: none.yaml: baseline file not found"
+    assert result.stderr.strip() == "error: none.yaml: accepted-drift file not found"
 
 
-def test_update_baseline_then_gate_passes(project: Path) -> None:
-    args = ["diff", "base.json", "port.json", "--baseline", "new.yaml"]
+def test_update_accepted_then_gate_passes(project: Path) -> None:
+    args = ["diff", "base.json", "port.json", "--accepted", "new.yaml"]
     assert runner.invoke(app, args).exit_code == 3  # not there yet
-    made = runner.invoke(app, [*args, "--update-baseline", "--baseline-reason", "retired in v2"])
+    made = runner.invoke(app, [*args, "--update-accepted", "--accepted-reason", "retired in v2"])
     assert made.exit_code == 0, made.output
     assert made.stderr.splitlines()[:2] == [
-        "baseline new.yaml: 0 accepted, 0 expired, 0 stale, 3 new",
-        "baseline new.yaml updated: 3 added, 0 pruned, 3 entries",
+        "accepted drift new.yaml: 0 accepted, 0 expired, 0 stale, 3 new",
+        "accepted-drift file new.yaml updated: 3 added, 0 pruned, 3 entries",
     ]
     doc = yaml.safe_load((project / "new.yaml").read_text())
     assert doc == {
@@ -348,17 +366,17 @@ def test_update_baseline_then_gate_passes(project: Path) -> None:
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
-    assert (
-        again.stderr.splitlines()[0] == "baseline new.yaml: 3 accepted, 0 expired, 0 stale, 0 new"
+    assert again.stderr.splitlines()[0] == (
+        "accepted drift new.yaml: 3 accepted, 0 expired, 0 stale, 0 new"
     )
 
 
-def test_update_baseline_merges_and_keeps_expired(project: Path) -> None:
-    path = baseline_file(
+def test_update_accepted_merges_and_keeps_expired(project: Path) -> None:
+    path = accepted_file(
         project,
         [entry("GET /b", "late", "2020-01-31"), entry("GET /zzz", "old news")],
     )
-    args = ["diff", "base.json", "port.json", "--baseline", str(path), "--update-baseline"]
+    args = ["diff", "base.json", "port.json", "--accepted", str(path), "--update-accepted"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1  # an expired entry is not silently renewed
     doc = yaml.safe_load(path.read_text())
@@ -370,53 +388,61 @@ def test_update_baseline_merges_and_keeps_expired(project: Path) -> None:
     ]
 
 
-def test_update_baseline_json_file(project: Path) -> None:
-    args = ["diff", "base.json", "port.json", "--baseline", "drift.json", "--update-baseline"]
+def test_update_accepted_json_file(project: Path) -> None:
+    args = ["diff", "base.json", "port.json", "--accepted", "drift.json", "--update-accepted"]
     assert runner.invoke(app, args).exit_code == 0
     doc = json.loads((project / "drift.json").read_text())
     assert [e["operation"] for e in doc["accepted"]] == ["GET /a", "GET /b", "GET /d"]
 
 
-def test_update_baseline_needs_a_file(project: Path) -> None:
-    result = runner.invoke(app, ["diff", "base.json", "port.json", "--update-baseline"])
+def test_update_accepted_needs_a_file(project: Path) -> None:
+    result = runner.invoke(app, ["diff", "base.json", "port.json", "--update-accepted"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "error: --update-baseline needs --baseline FILE (the file to write)"
+        "error: --update-accepted needs --accepted FILE (the file to write)"
     )
 
 
 # --- the library helpers the commands share ---------------------------------------------------
 
 
-def test_with_config_merges_flags(project: Path) -> None:
+def test_settings_merge_config_and_flags(project: Path) -> None:
     pyproject(project, 'base = "base.json"\nrevision = "port.json"\n', 'fail_on = "warning"\n')
-    assert with_config("diff", None, revision="same.json", json=None) == DiffConfig(
-        base="base.json", revision="same.json", fail_on="warning"
+    assert api.diff_settings(revision="same.json", json=None) == DiffSettings(
+        base="base.json", revision="same.json", fail_on=FailOn.WARNING
     )
-    parity = with_config("parity", None, seed=3)
-    assert parity == ParityConfig(seed=3, fail_on="warning")
+    assert api.parity_settings(seed=3) == ParitySettings(seed=3, fail_on=FailOn.WARNING)
     with pytest.raises(UsageError, match=r"^--fail-on must be one of"):
-        with_config("diff", None, fail_on="sometimes")
+        api.diff_settings(fail_on="sometimes")
 
 
-def test_outputs_from_settings() -> None:
-    settings = ParityConfig(fail_on="warning", baseline_file="b.yaml", junit="p.xml")
-    outputs = RunOutputs.from_settings(settings, update_baseline=True)
-    assert outputs == RunOutputs(
-        fail_on="warning", baseline="b.yaml", junit="p.xml", update_baseline=True
-    )
+def test_report_files_are_the_requested_ones() -> None:
+    outputs = ParitySettings(junit="p.xml", json="-")
     assert outputs.report_files() == {"junit": "p.xml"}
-    with pytest.raises(TypeError):
-        RunOutputs.from_settings(settings, colour=True)
 
 
-def test_prepare_fails_fast(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match=r"^--fail-on: unknown level 'loud'"):
-        prepare(RunOutputs(fail_on="loud"))
+def test_check_outputs_fails_fast(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"^--format: unknown report format 'pdf'"):
-        prepare(RunOutputs(fmt="pdf"))
-    run = prepare(RunOutputs(fail_on="never"), today=dt.date(2030, 1, 1))
-    assert (run.level, run.baseline, run.today) == (None, None, dt.date(2030, 1, 1))
+        api.check_outputs(Outputs(format="pdf"))
+    with pytest.raises(UsageError, match=r"^--json .*: directory '.*' does not exist$"):
+        api.check_outputs(Outputs(json=str(tmp_path / "no" / "r.json")))
+    api.check_outputs(Outputs(fail_on=FailOn.NEVER))
+
+
+def test_finish_through_the_api(tmp_path: Path) -> None:
+    import io
+
+    report = Report.of("diff", [Finding("operation-removed", Level.ERROR, "GET /a", "gone")])
+    stdout = io.StringIO()
+    said: list[str] = []
+    settings = Outputs(format="json", json=str(tmp_path / "r.json"))
+    code = api.finish(report, settings, stdout=stdout, on_message=said.append, summary_line=True)
+    assert code is ExitCode.GATE_FAILED
+    assert json.loads(stdout.getvalue())["summary"]["error"] == 1
+    assert said == [f"diff: 1 errors, 0 warnings, 0 info -> {tmp_path / 'r.json'}"]
+    never = Outputs(fail_on=FailOn.NEVER, output=str(tmp_path / "r.txt"))
+    assert api.finish(report, never, today=dt.date(2030, 1, 1)) is ExitCode.OK
+    assert (tmp_path / "r.txt").read_text().startswith("contract-tools diff")
 
 
 def test_accepting_one_removed_property_does_not_accept_another(project: Path) -> None:
@@ -431,7 +457,7 @@ def test_accepting_one_removed_property_does_not_accept_another(project: Path) -
 
     for name, props in (("p0", "abc"), ("p1", "bc"), ("p2", "c")):
         (project / f"{name}.json").write_text(json.dumps(body_spec(*props)))
-    accept = ["--baseline", "acc.yaml", "--update-baseline", "--baseline-reason", "a on purpose"]
+    accept = ["--accepted", "acc.yaml", "--update-accepted", "--accepted-reason", "a on purpose"]
     assert (
         runner.invoke(
             app, ["diff", "p0.json", "p1.json", "--fail-on", "warning", *accept]
@@ -439,7 +465,7 @@ def test_accepting_one_removed_property_does_not_accept_another(project: Path) -
         == 0
     )
     result = runner.invoke(
-        app, ["diff", "p0.json", "p2.json", "--fail-on", "warning", "--baseline", "acc.yaml"]
+        app, ["diff", "p0.json", "p2.json", "--fail-on", "warning", "--accepted", "acc.yaml"]
     )
     assert result.exit_code == 1
     assert "1 accepted, 0 expired, 0 stale, 1 new" in result.stderr

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from contract_tools.parity.exchange import Request, Response, body_text
+from contract_tools.models import Request, Response, body_text
 
 
 def test_request_target_keeps_double_slash_and_encodes_query() -> None:
@@ -14,16 +14,6 @@ def test_with_headers_replaces_case_insensitively() -> None:
     updated = request.with_headers([("Authorization", "Bearer t")])
     assert updated.headers == (("Host", "x"), ("Authorization", "Bearer t"))
     assert updated.header("AUTHORIZATION") == "Bearer t"
-
-
-def test_curl_sends_exactly_the_request() -> None:
-    request = Request.build(
-        "POST", "//a", headers=[("Content-Type", "application/json")], body=b'{"x": 1}'
-    )
-    assert request.curl("http://127.0.0.1:8000/") == (
-        "curl --path-as-is -X POST -H 'Content-Type: application/json' "
-        "--data-binary '{\"x\": 1}' http://127.0.0.1:8000//a"
-    )
 
 
 def test_response_json_media_type_and_cache() -> None:

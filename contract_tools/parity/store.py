@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 
 from contract_tools.errors import UsageError
-from contract_tools.parity.exchange import Request
+from contract_tools.models import Request
 
 _KEY_PREFIX = b"contract-tools:drift:"
 

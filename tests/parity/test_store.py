@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from contract_tools.errors import UsageError
-from contract_tools.parity.drifts import DriftStore
-from contract_tools.parity.exchange import Request
-from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
-from contract_tools.parity.targets import target_for_factory
+from contract_tools.models import Request
+from contract_tools.parity.session import target_for_factory
+from contract_tools.parity.store import DriftStore
 from tests.parity.apps import bookshop_fastapi, bookshop_flask
+from tests.parity.running import run
 
 REQUEST = Request.build("GET", "/books/1", query=[("q", "a b")], headers=[("Host", "localhost")])
 
@@ -44,8 +44,7 @@ def test_redis_without_the_package_is_a_usage_error() -> None:
 def _run(candidate: object, database: Path, seed: int, examples: int) -> object:
     baseline = target_for_factory(bookshop_flask.create_app, "flask")
     cand = target_for_factory(candidate, "fastapi")  # type: ignore[arg-type]
-    options = ParityOptions(max_examples=examples, seed=seed, database=str(database))
-    return run_parity(baseline, cand, resolve_specs(baseline, cand), options)
+    return run(baseline, cand, max_examples=examples, seed=seed, database=str(database))
 
 
 def test_a_drift_found_once_is_replayed_first_then_forgotten_once_fixed(tmp_path: Path) -> None:

@@ -1,81 +1,15 @@
+"""The in-process ASGI target: one event loop, the lifespan run, crashes and hangs as outcomes."""
+
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
 import pytest
-from flask import Flask, request
 
-from contract_tools.parity.exchange import Request
-from contract_tools.parity.targets import (
-    ASGITarget,
-    WSGITarget,
-    build_environ,
-    target_for_app,
-    target_for_factory,
-)
-
-
-def _echo_flask() -> Flask:
-    app = Flask(__name__)
-
-    @app.route("/<path:rest>", methods=["GET", "POST"])
-    def echo(rest: str) -> Any:
-        return {
-            "path": request.environ["PATH_INFO"],
-            "raw": request.environ["RAW_URI"],
-            "headers": sorted(k for k, _ in request.headers),
-            "body": request.get_data(as_text=True),
-        }
-
-    @app.get("/boom")
-    def boom() -> Any:
-        raise ZeroDivisionError("boom")
-
-    return app
-
-
-def test_environ_is_built_from_the_raw_request() -> None:
-    req = Request.build(
-        "POST",
-        "//items/%C3%A9",
-        query=[("a", "1")],
-        headers=[("Host", "h:81"), ("X-A", "1"), ("x-a", "2"), ("Content-Type", "text/plain")],
-        body=b"hi",
-    )
-    environ = build_environ(req)
-    assert environ["PATH_INFO"] == "//items/\xc3\xa9"
-    assert environ["QUERY_STRING"] == "a=1"
-    assert (environ["SERVER_NAME"], environ["SERVER_PORT"]) == ("h", "81")
-    assert environ["HTTP_X_A"] == "1,2"
-    assert environ["CONTENT_TYPE"] == "text/plain"
-    assert environ["wsgi.input"].read() == b"hi"
-
-
-def test_wsgi_target_sends_double_slash_path_and_no_extra_headers() -> None:
-    target = target_for_app(_echo_flask())
-    with target:
-        response = target.send(Request.build("GET", "//x/y", headers=[("Host", "localhost")]))
-    assert response.status == 200
-    assert response.json()[1] == {"path": "//x/y", "raw": "//x/y", "headers": ["Host"], "body": ""}
-
-
-def test_wsgi_exception_is_a_crash_outcome() -> None:
-    target = target_for_app(_echo_flask())
-    with target:
-        response = target.send(Request.build("GET", "/boom"))
-    assert response.status == 500
-    assert response.crash is not None and "ZeroDivisionError: boom" in response.crash
-
-
-def test_plain_wsgi_app_raising_is_a_crash() -> None:
-    def app(environ: dict[str, Any], start_response: Any) -> Any:
-        raise RuntimeError("bare")
-
-    target = WSGITarget("bare", lambda: app)
-    response = target.send(Request.build("GET", "/"))
-    assert response.status == 500
-    assert response.crash is not None and "RuntimeError: bare" in response.crash
+from contract_tools.models import Request
+from contract_tools.parity.asgi import ASGITarget
+from contract_tools.parity.session import target_for_factory
 
 
 class _LifespanApp:
@@ -136,29 +70,6 @@ def test_asgi_factory_target_builds_a_fresh_app_per_unsafe_request_and_probe() -
         assert log == ["lifespan.startup"] * 2 + ["lifespan.shutdown", "lifespan.startup"] * 2
     assert target.fresh_per_case
     assert log[-2:] == ["lifespan.shutdown"] * 2  # both kept instances shut down
-
-
-def test_wsgi_factory_target_isolates_state_changing_requests() -> None:
-    built: list[Flask] = []
-
-    def factory() -> Flask:
-        app = _echo_flask()
-        built.append(app)
-        return app
-
-    target = target_for_factory(factory)
-    built.clear()
-    with target:
-        target.send(Request.build("GET", "/a"))
-        target.send(Request.build("GET", "/b"))
-        target.send(Request.build("POST", "/a"))
-        target.send(Request.build("POST", "/a"))
-        target.send_probe(Request.build("GET", "/a"))
-        target.send_probe(Request.build("GET", "/b"))
-        assert len(built) == 4  # shared, two POSTs, one kept instance for safe probes
-        target.send_probe(Request.build("POST", "/a"))
-    assert len(built) == 5  # a state-changing probe always gets its own app
-    assert len({id(app) for app in built}) == 5
 
 
 def test_asgi_exception_and_hang_are_crash_outcomes() -> None:

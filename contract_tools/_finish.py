@@ -1,0 +1,179 @@
+"""How every run ends: accepted drift applied (and updated), reports written, exit code decided.
+
+``diff`` and ``parity`` (and scripts using the API) all finish here, so that a report format or
+an accepted-drift rule changes in one place. ``prepare`` checks everything a run will need
+before it runs (formats, directories, the accepted-drift file), so that a typo fails in a
+second instead of after a long parity run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from contract_tools import gate
+from contract_tools.errors import ExitCode, UsageError
+from contract_tools.fileio import write_atomic
+from contract_tools.models import Level, Report
+from contract_tools.report import FORMATS, render
+from contract_tools.settings import Outputs
+
+SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Validated outputs and the loaded accepted-drift file."""
+
+    outputs: Outputs
+    level: Level | None
+    accepted: gate.Accepted | None
+
+
+def prepare(outputs: Outputs) -> Prepared:
+    """Everything a run's end will need, checked now."""
+    if outputs.format not in FORMATS:
+        raise UsageError(
+            f"--format: unknown report format {outputs.format!r} (expected one of: "
+            f"{', '.join(FORMATS)})"
+        )
+    targets: dict[str, str] = {}
+    named = [
+        ("--output", outputs.output),
+        *((f"--{fmt}", path) for fmt, path in outputs.report_files().items()),
+    ]
+    if outputs.update_accepted:
+        named.append(("--accepted", outputs.accepted))
+    for flag, path in named:
+        if not path or path == "-":
+            continue
+        key = os.path.realpath(path)
+        if key in targets:
+            raise UsageError(f"{flag} and {targets[key]} both write {path}")
+        targets[key] = flag
+        _check_writable(flag, path)
+    accepted = None
+    if outputs.accepted:
+        accepted = gate.Accepted.load(outputs.accepted, missing_ok=outputs.update_accepted)
+    return Prepared(outputs, outputs.fail_on.level, accepted)
+
+
+def _check_writable(flag: str, path: str) -> None:
+    target = Path(path)
+    directory = target.parent
+    if not directory.is_dir():
+        raise UsageError(f"{flag} {path}: directory {str(directory)!r} does not exist")
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a directory, not a file")
+
+
+def finish(
+    report: Report,
+    outputs: Outputs,
+    *,
+    stdout: TextIO | None = None,
+    say: Say | None = None,
+    today: dt.date | None = None,
+    summary_line: bool = False,
+) -> ExitCode:
+    """Apply accepted drift, write every report, update the accepted file if asked; the exit
+    code is 0 when nothing at or above ``fail_on`` remains, else 1."""
+    prepared = prepare(outputs)
+    tell = say or (lambda text: None)
+    day = today or dt.date.today()
+    result = gate.GateResult(report=report)
+    if prepared.accepted is not None:
+        result = gate.apply(report, prepared.accepted, day)
+        _tell_gate(result, prepared.accepted, tell)
+        if outputs.update_accepted:
+            result = _update(report, prepared.accepted, outputs, day, tell)
+    final = result.report
+    written = _write_reports(final, prepared, stdout or sys.stdout, tell)
+    if summary_line:
+        counts = final.counts()
+        where = f" -> {', '.join(written)}" if written else ""
+        tell(
+            f"{final.command}: {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} info{where}"
+        )
+    return ExitCode.GATE_FAILED if result.failing(prepared.level) else ExitCode.OK
+
+
+def _update(
+    report: Report, accepted: gate.Accepted, outputs: Outputs, today: dt.date, tell: Say
+) -> gate.GateResult:
+    assert outputs.accepted is not None  # the settings checked it
+    updated = gate.update(
+        accepted, report, reason=outputs.accepted_reason, prune=outputs.prune_accepted
+    )
+    fmt = "json" if Path(outputs.accepted).suffix.lower() == ".json" else "yaml"
+    write_atomic(outputs.accepted, updated.dump(fmt))
+    before = {e.key for e in accepted.entries}
+    after = {e.key for e in updated.entries}
+    tell(
+        f"accepted-drift file {outputs.accepted} updated: {len(after - before)} added, "
+        f"{len(before - after)} pruned, {len(after)} entries"
+    )
+    # Re-gate with the file as written: new drift is now accepted, expired entries still fail.
+    return gate.apply(report, updated, today)
+
+
+def _write_reports(report: Report, prepared: Prepared, stdout: TextIO, tell: Say) -> list[str]:
+    out = prepared.outputs
+    level = prepared.level
+    written: list[str] = []
+    markdown_text: str | None = None
+    for fmt, path in out.report_files().items():
+        text = render(report, fmt, fail_on=level, html_report=out.html)
+        if fmt == "markdown":
+            markdown_text = text
+        write_atomic(path, text)
+        written.append(path)
+    primary = render(report, out.format, fail_on=level, html_report=out.html)
+    if out.output and out.output != "-":
+        write_atomic(out.output, primary)
+        written.insert(0, out.output)
+    else:
+        stdout.write(primary)
+        stdout.flush()
+    if out.format == "markdown" and markdown_text is None:
+        markdown_text = primary
+    if out.github_summary:
+        summary_file = os.environ.get(SUMMARY_ENV)
+        if not summary_file:
+            tell(f"--github-summary: ${SUMMARY_ENV} is not set; skipped")
+        else:
+            if markdown_text is None:
+                markdown_text = render(report, "markdown", fail_on=level, html_report=out.html)
+            _append(summary_file, markdown_text)
+    return written
+
+
+def _tell_gate(result: gate.GateResult, accepted: gate.Accepted, tell: Say) -> None:
+    tell(
+        f"accepted drift {accepted.source}: {len(result.accepted)} accepted, "
+        f"{len(result.expired)} expired, {len(result.stale)} stale, {len(result.new)} new"
+    )
+    for _, entry in result.expired:
+        tell(f"  expired {entry.expires}: {_describe(entry)}")
+    for entry in result.stale:
+        tell(f"  stale (no longer reproduced): {_describe(entry)}")
+
+
+def _describe(entry: gate.AcceptedEntry) -> str:
+    return f"{entry.key}: {entry.reason}"
+
+
+def _append(path: str, text: str) -> None:
+    """The step summary belongs to the runner and other steps append to it too: append."""
+    try:
+        with open(path, "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise UsageError(f"${SUMMARY_ENV} {path}: cannot append: {exc.strerror}") from None

@@ -1,0 +1,365 @@
+"""The public Python API, and the one door into the engines.
+
+The CLI, the pytest plugin and users' own scripts call these functions and nothing below them::
+
+    import contract_tools as ct
+
+    settings = ct.parity_settings(baseline="legacy.app:create_app()", candidate="port.main:app",
+                                  max_examples=50, seed=1, json="parity.json")
+    report = ct.parity(settings)
+    code = ct.finish(report, settings)          # accepted drift, reports, exit code
+
+Settings are built once (``[tool.contract-tools]`` plus keyword overrides, spelled like the
+config keys) and validated once; every function takes them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from contract_tools import _finish
+from contract_tools.apps import AppKind, app_kind, load_app
+from contract_tools.config import settings_for
+from contract_tools.errors import AppLoadError, ExitCode, LoadError, UsageError
+from contract_tools.models import Event, Finding, Level, Report, Request
+from contract_tools.settings import DiffSettings, Outputs, ParitySettings
+
+__all__ = [
+    "DiffRule",
+    "FlaskSpec",
+    "ReplayResult",
+    "check_outputs",
+    "diff",
+    "diff_rules",
+    "diff_settings",
+    "fastapi_spec",
+    "finish",
+    "flask_spec",
+    "load_spec",
+    "normalization_rules",
+    "parity",
+    "parity_settings",
+    "read_report",
+    "replay",
+    "replay_request",
+]
+
+
+# --- specs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlaskSpec:
+    """A Flask app's draft: the document and what the extraction could not represent."""
+
+    document: dict[str, Any]
+    diagnostics: tuple[str, ...]
+    operations: int
+
+
+def flask_spec(
+    app: str | Any,
+    *,
+    include_head: bool = False,
+    include_options: bool = False,
+    include_static: bool = False,
+    server_name: str | None = None,
+    app_dir: str = ".",
+    validate: bool = True,
+) -> FlaskSpec:
+    """A draft OpenAPI 3.1 document of a Flask app (a reference ``module:attr`` or the app)."""
+    from contract_tools.spec.flask import FlaskSpecOptions, build_flask_spec
+    from contract_tools.spec.validate import validate_openapi
+
+    name = app if isinstance(app, str) else type(app).__name__
+    flask_app = load_app(app, app_dir) if isinstance(app, str) else app
+    kind = app_kind(flask_app)
+    if kind is not AppKind.FLASK:
+        hint = "; use contract-tools fastapi-spec" if kind is AppKind.FASTAPI else ""
+        raise AppLoadError(f"{name}: a {kind.value} app, not a Flask app{hint}")
+    options = FlaskSpecOptions(
+        include_head=include_head,
+        include_options=include_options,
+        include_static=include_static,
+        server_name=server_name,
+    )
+    result = build_flask_spec(flask_app, options)
+    if validate:
+        validate_openapi(result.document, f"draft spec of {name}")
+    return FlaskSpec(result.document, tuple(result.diagnostics), result.operation_count)
+
+
+def fastapi_spec(source: str | Any, *, app_dir: str = ".", timeout: float = 10.0) -> dict[str, Any]:
+    """The validated OpenAPI document of a FastAPI/ASGI app (reference or object) or a URL."""
+    from contract_tools.spec.fastapi import fastapi_spec as extract
+    from contract_tools.spec.fastapi import fetch_spec_url
+    from contract_tools.spec.validate import validate_openapi
+
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        doc = fetch_spec_url(source, timeout=timeout)
+    else:
+        app = load_app(source, app_dir) if isinstance(source, str) else source
+        kind = app_kind(app)
+        if kind in (AppKind.FLASK, AppKind.WSGI):
+            hint = "; use contract-tools flask-spec" if kind is AppKind.FLASK else ""
+            raise AppLoadError(f"{source}: a {kind.value} app, not an ASGI app{hint}")
+        doc = extract(app)
+    validate_openapi(doc, str(source))
+    return doc
+
+
+def load_spec(text: str, app_dir: str = ".") -> dict[str, Any]:
+    """A spec file (JSON/YAML), a URL or an app reference -> an OpenAPI document."""
+    from contract_tools.spec.sources import load_spec as load
+
+    return load(text, app_dir)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def diff_settings(
+    config: str | None = None, *, cwd: Path | None = None, **flags: Any
+) -> DiffSettings:
+    """``[tool.contract-tools.diff]`` (or ``config``) with ``flags`` on top, validated."""
+    settings = settings_for("diff", config, cwd=cwd, **flags)
+    assert isinstance(settings, DiffSettings)
+    return settings
+
+
+def parity_settings(
+    config: str | None = None, *, cwd: Path | None = None, **flags: Any
+) -> ParitySettings:
+    """``[tool.contract-tools.parity]`` (or ``config``) with ``flags`` on top, validated."""
+    settings = settings_for("parity", config, cwd=cwd, **flags)
+    assert isinstance(settings, ParitySettings)
+    return settings
+
+
+def check_outputs(settings: Outputs) -> None:
+    """Fail now (not after a long run) on a bad report path, format or accepted-drift file."""
+    _finish.prepare(settings)
+
+
+# --- diff ----------------------------------------------------------------------------------------
+
+
+def diff(settings: DiffSettings) -> Report:
+    """The contract difference between ``settings.base`` and ``settings.revision``."""
+    from contract_tools.diff.engine import diff_specs
+
+    missing = [name.upper() for name in ("base", "revision") if not getattr(settings, name)]
+    if missing:
+        them, arguments = ("them", "arguments") if len(missing) == 2 else ("it", "an argument")
+        raise UsageError(
+            f"diff: missing {' and '.join(missing)}: give {them} as {arguments} or set "
+            f"{them} in the tool.contract-tools.diff table (pyproject.toml or --config FILE)"
+        )
+    assert settings.base is not None and settings.revision is not None
+    levels = _levels(settings.levels)
+    check_outputs(settings)
+    base_doc = load_spec(settings.base, settings.app_dir)
+    revision_doc = load_spec(settings.revision, settings.app_dir)
+    ignored = set(settings.ignore)
+    findings = [f for f in diff_specs(base_doc, revision_doc, levels=levels) if f.id not in ignored]
+    return Report.of("diff", findings, base=settings.base, revision=settings.revision)
+
+
+def _levels(configured: dict[str, str] | Any) -> dict[str, Level]:
+    """``[tool.contract-tools.diff.levels]``, checked against the registry so a typo is named."""
+    known = {rule.id for rule in diff_rules()}
+    unknown = sorted(set(configured) - known)
+    if unknown:
+        raise UsageError(
+            f"tool.contract-tools.diff.levels: unknown rule id {unknown[0]!r} "
+            "(contract-tools rules lists them)"
+        )
+    return {rule_id: Level.parse(level) for rule_id, level in configured.items()}
+
+
+@dataclass(frozen=True)
+class DiffRule:
+    """One contract diff rule: id, default level, direction, family and why it matters."""
+
+    id: str
+    level: Level
+    direction: str
+    family: str
+    description: str
+
+    @property
+    def summary(self) -> str:
+        return " ".join(self.description.split("\n\n", 1)[0].split())
+
+
+def diff_rules() -> list[DiffRule]:
+    """Every diff rule, ordered by family then id."""
+    from contract_tools.diff.registry import all_rules
+
+    return [DiffRule(r.id, r.level, str(r.direction), r.family, r.description) for r in all_rules()]
+
+
+# --- parity --------------------------------------------------------------------------------------
+
+
+def parity(settings: ParitySettings, on_event: Callable[[Event], None] | None = None) -> Report:
+    """Send the same generated requests to both sides and report where the answers differ."""
+    from contract_tools.parity.runner import run_parity
+    from contract_tools.parity.session import Session
+
+    if not settings.baseline or not settings.candidate:
+        raise UsageError(
+            "parity: missing BASELINE and CANDIDATE: give them as arguments or set them "
+            "in the tool.contract-tools.parity table (pyproject.toml or --config FILE)"
+        )
+    check_outputs(settings)
+    session = Session.open(
+        settings.baseline,
+        settings.candidate,
+        spec_files=settings.spec,
+        app_dir=settings.app_dir,
+        timeout=settings.timeout,
+        load_spec=lambda text: load_spec(text, settings.app_dir),
+    )
+    return run_parity(session, settings, on_event)
+
+
+def normalization_rules() -> list[tuple[str, str]]:
+    """(name, why) of every rule of the flask-fastapi normalisation preset."""
+    from contract_tools.parity.normalize import FLASK_FASTAPI
+
+    return [(rule.name, rule.description) for rule in FLASK_FASTAPI]
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """One finding sent again: ``still reproduces``, ``changed`` or ``no longer reproduces``."""
+
+    number: int
+    finding: Finding
+    verdict: str
+    now: str | None = None  # the drift seen now, when it changed
+
+    @property
+    def reproduces(self) -> bool:
+        return self.verdict != "no longer reproduces"
+
+
+def read_report(path: str) -> Report:
+    """A parity JSON report written by ``--json``; a one-line error for anything else."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"{path}: cannot read the report: {exc}") from None
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise LoadError(f"{path}: not a JSON report: {exc}") from None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("command") != "parity"
+        or not isinstance(doc.get("findings"), list)
+    ):
+        raise UsageError(
+            f"{path}: not a parity report (write one with contract-tools parity --json)"
+        )
+    try:
+        return Report.from_dict(doc)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def replay(
+    report: Report,
+    *,
+    findings: Sequence[int] = (),
+    baseline: str | None = None,
+    candidate: str | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+    app_dir: str = ".",
+    timeout: float = 30.0,
+) -> list[ReplayResult]:
+    """Send the recorded request of each chosen finding (numbered from 1, all when none) to
+    both sides again, comparing as the run did."""
+    from contract_tools.parity.replay import replay_findings
+
+    for number in findings:
+        if not 1 <= number <= len(report.findings):
+            raise UsageError(
+                f"--finding {number}: the report has {len(report.findings)} finding(s), "
+                "numbered from 1"
+            )
+    chosen = sorted(set(findings)) if findings else range(1, len(report.findings) + 1)
+    selected = [(n, report.findings[n - 1]) for n in chosen]
+    for number, finding in selected:
+        if finding.exchange is None:
+            raise UsageError(f"finding #{number} has no recorded request")
+    base_ref = baseline or report.meta.get("baseline")
+    cand_ref = candidate or report.meta.get("candidate")
+    if not isinstance(base_ref, str) or not isinstance(cand_ref, str):
+        raise UsageError(
+            "the report records no baseline/candidate: pass --baseline and --candidate"
+        )
+    if not selected:
+        return []
+    names = report.meta.get("normalization")
+    results = replay_findings(
+        selected,
+        baseline=base_ref,
+        candidate=cand_ref,
+        normalization=[str(n) for n in names] if isinstance(names, list) else None,
+        noise=report.noise,
+        headers=headers,
+        app_dir=app_dir,
+        timeout=timeout,
+    )
+    return [
+        ReplayResult(r.number, r.finding, r.verdict.value, str(r.now) if r.now else None)
+        for r in results
+    ]
+
+
+def replay_request(
+    baseline: str,
+    candidate: str,
+    request: Request,
+    *,
+    strict: bool = False,
+    disable: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    app_dir: str | None = None,
+) -> list[str]:
+    """One request to both sides, compared as a run does: the differences, as messages (an
+    empty list when they agree). The pytest tests parity writes call this."""
+    from contract_tools.parity.replay import replay_request as send
+
+    differences = send(
+        baseline, candidate, request, strict=strict, disable=disable, ignore=ignore, app_dir=app_dir
+    )
+    return [d.message for d in differences]
+
+
+# --- finishing -----------------------------------------------------------------------------------
+
+
+def finish(
+    report: Report,
+    settings: Outputs,
+    *,
+    stdout: TextIO | None = None,
+    on_message: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+    summary_line: bool = False,
+) -> ExitCode:
+    """Apply the accepted-drift file, write every report, return the exit code (0 or 1)."""
+    return _finish.finish(
+        report, settings, stdout=stdout, say=on_message, today=today, summary_line=summary_line
+    )

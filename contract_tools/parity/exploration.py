@@ -1,0 +1,134 @@
+"""Exploring one operation: stored drifts first, then boundary cases, then Hypothesis draws.
+
+``--mode all`` is a positive and a negative run, each with its own budget: drawn from one pool,
+invalid inputs crowded out the rare valid body a drift needs (the example's 201 -> 200 was
+missed that way). Every request is sent once per run (a cache keyed by the request), so the
+shrinker can replay the exploration without re-sending anything.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract_tools.models import DriftKey, Mode, Request
+from contract_tools.parity.case import Outcome
+from contract_tools.parity.generate import MergedOperation, build_strategy, coverage_requests
+
+Send = Callable[[MergedOperation, Request], Outcome]
+
+
+@dataclass
+class Exploration:
+    """What exploring one operation produced, for shrinking and the drift store."""
+
+    strategies: dict[Mode, Any] = field(default_factory=dict)
+    cache: dict[Request, Outcome] = field(default_factory=dict)
+    new: dict[DriftKey, Mode] = field(default_factory=dict)  # drift -> the mode that found it
+    sent: int = 0
+    failure: BaseException | None = None
+    skip_reason: str | None = None
+
+
+def modes_of(mode: Mode) -> tuple[Mode, ...]:
+    return (Mode.POSITIVE, Mode.NEGATIVE) if mode is Mode.ALL else (mode,)
+
+
+def operation_seed(run_seed: int, op: MergedOperation, mode: Mode, run_mode: Mode) -> int:
+    """One seed per operation and mode: a run repeats exactly, and shrinking replays it."""
+    label = op.key if mode is run_mode else f"{op.key}:{mode.value}"
+    return zlib.crc32(f"{run_seed}:{label}".encode())
+
+
+def strategies_for(op: MergedOperation, mode: Mode) -> tuple[dict[Mode, Any], str]:
+    """A strategy per mode, or the reason none could be built."""
+    strategies: dict[Mode, Any] = {}
+    reason = "no side declares a generatable schema"
+    for each in modes_of(mode):
+        try:
+            strategies[each] = build_strategy(op, each.value)
+        except Exception as exc:  # schemathesis raises several kinds for schemas it cannot use
+            reason = f"{type(exc).__name__}: {exc}"
+    return strategies, reason
+
+
+def explore(
+    op: MergedOperation,
+    *,
+    mode: Mode,
+    max_examples: int,
+    coverage: bool,
+    seed: Callable[[Mode], int],
+    stored: list[Request],
+    on_case: Callable[[Request, Outcome, Mode], None],
+    send: Send,
+) -> Exploration:
+    """Run the exploration of ``op``; ``on_case`` sees every new (request, outcome)."""
+    result = Exploration()
+    result.strategies, reason = strategies_for(op, mode)
+    if not result.strategies:
+        result.skip_reason = reason
+        return result
+    current = next(iter(result.strategies))
+
+    def case(request: Request) -> None:
+        if request in result.cache:
+            return
+        outcome = send(op, request)
+        result.cache[request] = outcome
+        result.sent += 1
+        on_case(request, outcome, current)
+
+    for request in stored:
+        case(request)
+    for current, strategy in result.strategies.items():
+        if coverage:
+            for boundary in coverage_requests(op, current.value, max_examples):
+                case(boundary)
+        try:
+            hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
+        except Exception as exc:
+            result.failure = exc
+        except BaseException as exc:  # FailureGroup and other groups are not Exceptions
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            result.failure = exc
+    return result
+
+
+def hypothesis_run(
+    strategy: Any, body: Callable[[Request], None], n: int, op_seed: int, *, shrink: bool
+) -> None:
+    """``body`` over ``n`` draws of ``strategy`` with a fixed seed; shrinking when asked.
+
+    Exploration and shrinking use the same seed and settings, so the same draws come in the
+    same order: the shrinker starts from the example exploration found.
+    """
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as with_seed
+
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+
+    @with_seed(op_seed)
+    @settings(
+        max_examples=n,
+        database=None,
+        deadline=None,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+        derandomize=False,
+        print_blob=False,
+        report_multiple_bugs=False,
+    )
+    @given(strategy)
+    def run(request: Request) -> None:
+        body(request)
+
+    run()
+
+
+def failure_reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")

@@ -1,0 +1,144 @@
+"""Drift identity: which differences are the same drift, and the finding each drift becomes.
+
+Every difference a case shows is recorded under its ``DriftKey`` (operation, finding id, what
+differs). The first case keeps the example; a later case of the same drift at a higher level
+(inside the legacy contract, where the first was outside) takes over, so an error never hides
+behind its out-of-contract cousin. At the end, keys are re-filtered with the noise learned by
+then and turned into Findings with their evidence and reproductions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from contract_tools.models import (
+    DriftKey,
+    Exchange,
+    Finding,
+    Level,
+    Reproduction,
+    Request,
+    Response,
+    ResponsePath,
+)
+from contract_tools.parity.case import MISSING, Outcome
+from contract_tools.parity.compare import BODY, CRASH, HEADER, STATUS, Difference
+
+FINDING_IDS = {
+    STATUS: "status-mismatch",
+    BODY: "body-mismatch",
+    HEADER: "header-mismatch",
+    MISSING: "missing-operation",
+    CRASH: "crash",
+}
+# Kinds whose paths say what differs without being a place that noise can cover.
+_WHOLE_ANSWER = (CRASH, MISSING)
+
+
+def drift_key(operation: str, diff: Difference) -> DriftKey:
+    return DriftKey(operation, FINDING_IDS[diff.kind], tuple(str(p) for p in diff.paths))
+
+
+@dataclass
+class Signature:
+    """One drift seen during a run: its example (smallest request so far) and how often."""
+
+    key: DriftKey
+    kind: str
+    level: Level
+    paths: tuple[ResponsePath, ...]
+    message: str
+    request: Request
+    baseline: Response
+    candidate: Response
+    count: int = 0
+
+    def take(self, diff: Difference, request: Request, outcome: Outcome) -> None:
+        """Make this case the example."""
+        self.level, self.message = diff.level, diff.message
+        self.request, self.baseline, self.candidate = request, outcome.baseline, outcome.candidate
+
+
+class Signatures:
+    """Every drift of a run by key, in first-seen order."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[DriftKey, Signature] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_key)
+
+    def __getitem__(self, key: DriftKey) -> Signature:
+        return self.by_key[key]
+
+    def record(
+        self, operation: str, diff: Difference, request: Request, outcome: Outcome
+    ) -> Signature:
+        key = drift_key(operation, diff)
+        sig = self.by_key.get(key)
+        if sig is None:
+            sig = self.by_key[key] = Signature(
+                key,
+                diff.kind,
+                diff.level,
+                tuple(sorted(diff.paths, key=str)),
+                diff.message,
+                request,
+                outcome.baseline,
+                outcome.candidate,
+            )
+        elif diff.level > sig.level:
+            # The same difference inside the legacy contract outranks its out-of-contract cousin:
+            # the finding takes that level and that example, or a real error would pass the gate.
+            sig.take(diff, request, outcome)
+        sig.count += 1
+        return sig
+
+    def findings(
+        self,
+        ignored: Callable[[str], Callable[[ResponsePath], bool]],
+        reproduce: Callable[[Signature, Request], Reproduction],
+        redact: Callable[[Request], Request],
+    ) -> list[Finding]:
+        """Signatures -> findings, re-filtered with the noise learned by the end of the run.
+
+        ``ignored(operation)`` is the operation's noise filter, ``redact`` hides credentials in
+        the recorded request, ``reproduce`` writes the curl lines and the pytest test.
+        """
+        merged: dict[DriftKey, Finding] = {}
+        for key, sig in self.by_key.items():
+            noise = ignored(key.operation)
+            kept = (
+                sig.paths
+                if sig.kind in _WHOLE_ANSWER
+                else tuple(p for p in sig.paths if not noise(p))
+            )
+            if not kept:
+                continue
+            final = DriftKey(key.operation, key.id, tuple(str(p) for p in kept))
+            previous = merged.get(final)
+            if previous is not None:
+                merged[final] = Finding(
+                    previous.id,
+                    max(previous.level, sig.level),
+                    previous.operation,
+                    previous.message,
+                    previous.count + sig.count,
+                    previous.paths,
+                    previous.exchange,
+                    reproduction=previous.reproduction,
+                )
+                continue
+            request = redact(sig.request)
+            merged[final] = Finding(
+                id=key.id,
+                level=sig.level,
+                operation=key.operation,
+                message=sig.message,
+                count=sig.count,
+                paths=kept,
+                exchange=Exchange(request, sig.baseline, sig.candidate),
+                reproduction=reproduce(sig, request),
+            )
+        return list(merged.values())
