@@ -151,7 +151,7 @@ def check_outputs(settings: Outputs) -> None:
 
 def diff(settings: DiffSettings) -> Report:
     """The contract difference between ``settings.base`` and ``settings.revision``."""
-    from contract_tools.diff.engine import diff_specs
+    from contract_tools._diff.engine import diff_specs
 
     missing = [name.upper() for name in ("base", "revision") if not getattr(settings, name)]
     if missing:
@@ -199,7 +199,7 @@ class DiffRule:
 
 def diff_rules() -> list[DiffRule]:
     """Every diff rule, ordered by family then id."""
-    from contract_tools.diff.registry import all_rules
+    from contract_tools._diff.registry import all_rules
 
     return [DiffRule(r.id, r.level, str(r.direction), r.family, r.description) for r in all_rules()]
 
@@ -209,8 +209,8 @@ def diff_rules() -> list[DiffRule]:
 
 def parity(settings: ParitySettings, on_event: Callable[[Event], None] | None = None) -> Report:
     """Send the same generated requests to both sides and report where the answers differ."""
-    from contract_tools.parity.runner import run_parity
-    from contract_tools.parity.session import Session
+    from contract_tools._parity.runner import run_parity
+    from contract_tools._parity.session import Session
 
     if not settings.baseline or not settings.candidate:
         raise UsageError(
@@ -231,7 +231,7 @@ def parity(settings: ParitySettings, on_event: Callable[[Event], None] | None = 
 
 def normalization_rules() -> list[tuple[str, str]]:
     """(name, why) of every rule of the flask-fastapi normalisation preset."""
-    from contract_tools.parity.normalize import FLASK_FASTAPI
+    from contract_tools._parity.normalize import FLASK_FASTAPI
 
     return [(rule.name, rule.description) for rule in FLASK_FASTAPI]
 
@@ -289,7 +289,7 @@ def replay(
 ) -> list[ReplayResult]:
     """Send the recorded request of each chosen finding (numbered from 1, all when none) to
     both sides again, comparing as the run did."""
-    from contract_tools.parity.replay import replay_findings
+    from contract_tools._parity.replay import replay_findings
 
     for number in findings:
         if not 1 <= number <= len(report.findings):
@@ -339,7 +339,7 @@ def replay_request(
 ) -> list[str]:
     """One request to both sides, compared as a run does: the differences, as messages (an
     empty list when they agree). The pytest tests parity writes call this."""
-    from contract_tools.parity.replay import replay_request as send
+    from contract_tools._parity.replay import replay_request as send
 
     differences = send(
         baseline, candidate, request, strict=strict, disable=disable, ignore=ignore, app_dir=app_dir

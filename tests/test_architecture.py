@@ -22,8 +22,8 @@ LAYERS = {
     "settings": 1,
     "apps": 2,
     "spec": 2,
-    "diff": 3,
-    "parity": 3,
+    "_diff": 3,
+    "_parity": 3,
     "gate": 4,
     "report": 4,
     "_finish": 5,
@@ -34,24 +34,29 @@ LAYERS = {
     "__main__": 7,
 }
 # Engines never import each other; reporters and the gate see only the Report and what's below.
-FORBIDDEN_PAIRS = {("diff", "parity"), ("parity", "diff"), ("report", "gate"), ("gate", "report")}
+FORBIDDEN_PAIRS = {
+    ("_diff", "_parity"),
+    ("_parity", "_diff"),
+    ("report", "gate"),
+    ("gate", "report"),
+}
 # Entry points parse, call the API, render and exit: the engines are the API's business.
 ENTRY_POINTS = ("cli", "pytest_plugin")
-BEHIND_THE_API = ("parity", "diff", "spec", "gate", "apps", "_finish")
-ENGINES = ("parity", "diff", "spec")
+BEHIND_THE_API = ("_parity", "_diff", "spec", "gate", "apps", "_finish")
+ENGINES = ("_parity", "_diff", "spec")
 # Third-party import -> the only modules (relative to the package) allowed to import it. Every
 # third-party import must have an owner here: a new library is a decision, taken in one place.
 OWNERS = {
     "typer": ("cli/",),
     "rich": ("cli/",),
     "pytest": ("pytest_plugin.py",),
-    "schemathesis": ("parity/generate.py",),
-    "hypothesis": ("parity/generate.py", "parity/exploration.py", "parity/store.py"),
-    "requests": ("parity/generate.py",),
-    "redis": ("parity/store.py",),
-    "deepdiff": ("parity/compare.py",),
-    "jsonschema": ("parity/contract.py",),
-    "httpx": ("spec/fastapi.py", "parity/live.py"),
+    "schemathesis": ("_parity/generate.py",),
+    "hypothesis": ("_parity/generate.py", "_parity/exploration.py", "_parity/store.py"),
+    "requests": ("_parity/generate.py",),
+    "redis": ("_parity/store.py",),
+    "deepdiff": ("_parity/compare.py",),
+    "jsonschema": ("_parity/contract.py",),
+    "httpx": ("spec/fastapi.py", "_parity/live.py"),
     "flask": ("spec/flask.py", "spec/converters.py"),
     "werkzeug": ("spec/flask.py", "spec/converters.py"),
     "jinja2": ("report/html.py",),

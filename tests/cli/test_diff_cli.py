@@ -128,7 +128,7 @@ def test_fastapi_spec_unknown_module_exits_3(port_dir: str) -> None:
 
 
 def test_rules_lists_every_rule() -> None:
-    from contract_tools.diff.registry import all_rules
+    from contract_tools._diff.registry import all_rules
 
     result = runner.invoke(app, ["rules", "--format", "json"])
     assert result.exit_code == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tools.diff.engine import diff_specs
+from contract_tools._diff.engine import diff_specs
 from contract_tools.spec.sources import load_spec
 
 

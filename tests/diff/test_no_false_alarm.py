@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tools.diff.engine import diff_specs
+from contract_tools._diff.engine import diff_specs
 from contract_tools.models import Level
 
 Doc = dict[str, Any]

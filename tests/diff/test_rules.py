@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from contract_tools.diff.engine import diff_specs
-from contract_tools.diff.registry import Direction, all_rules, rule
+from contract_tools._diff.engine import diff_specs
+from contract_tools._diff.registry import Direction, all_rules, rule
 from contract_tools.models import Level
 from contract_tools.spec.validate import validate_openapi
 from tests.diff.cases import CASES, base_spec, build_pair

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from contract_tools._parity.session import target_for_factory
 from contract_tools.models import Report
-from contract_tools.parity.session import target_for_factory
 from tests.parity.running import run
 
 LEGACY = "examples.legacy_flask:create_app()"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from contract_tools._parity.runner import run_parity
+from contract_tools._parity.session import Session, resolve_specs
+from contract_tools._parity.targets import Target
 from contract_tools.config import merge
 from contract_tools.models import Event, Report
-from contract_tools.parity.runner import run_parity
-from contract_tools.parity.session import Session, resolve_specs
-from contract_tools.parity.targets import Target
 from contract_tools.settings import ParitySettings
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from contract_tools._parity.asgi import ASGITarget
+from contract_tools._parity.session import target_for_factory
 from contract_tools.models import Request
-from contract_tools.parity.asgi import ASGITarget
-from contract_tools.parity.session import target_for_factory
 
 
 class _LifespanApp:

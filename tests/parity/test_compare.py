@@ -6,8 +6,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tools.models import Level, Response, ResponsePath
-from contract_tools.parity.compare import (
+from contract_tools._parity.compare import (
     Difference,
     compare,
     json_differences,
@@ -15,7 +14,8 @@ from contract_tools.parity.compare import (
     path_matcher,
     strict_equal,
 )
-from contract_tools.parity.normalize import Normalizer
+from contract_tools._parity.normalize import Normalizer
+from contract_tools.models import Level, Response, ResponsePath
 
 JSON_HEADERS = (("Content-Type", "application/json"),)
 P = ResponsePath.parse

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 
-from contract_tools.parity.contract import PathContract
+from contract_tools._parity.contract import PathContract
 from contract_tools.spec.flask import build_flask_spec
 
 

@@ -4,8 +4,7 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from contract_tools.models import Request
-from contract_tools.parity.generate import (
+from contract_tools._parity.generate import (
     BASELINE,
     CANDIDATE,
     build_strategy,
@@ -14,6 +13,7 @@ from contract_tools.parity.generate import (
     merge_operations,
     select,
 )
+from contract_tools.models import Request
 
 
 def _spec(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from contract_tools._parity.case import Outcome
+from contract_tools._parity.compare import BODY, STATUS, STATUS_PATH, Difference
+from contract_tools._parity.identity import Signatures, drift_key
 from contract_tools.models import DriftKey, Level, Reproduction, Request, Response, ResponsePath
-from contract_tools.parity.case import Outcome
-from contract_tools.parity.compare import BODY, STATUS, STATUS_PATH, Difference
-from contract_tools.parity.identity import Signatures, drift_key
 
 
 def test_the_key_is_operation_finding_id_and_what_differs() -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from contract_tools._parity.live import URLTarget
+from contract_tools._parity.session import spec_of, target_for_app
 from contract_tools.errors import AppLoadError
 from contract_tools.models import Request
-from contract_tools.parity.live import URLTarget
-from contract_tools.parity.session import spec_of, target_for_app
 from tests.parity.apps import bookshop_flask
 from tests.parity.running import run
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import itertools
 
+from contract_tools._parity.noise import NoiseBook, can_probe, probe
+from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.targets import Target
 from contract_tools.models import Request, Response, ResponsePath
-from contract_tools.parity.noise import NoiseBook, can_probe, probe
-from contract_tools.parity.normalize import Normalizer
-from contract_tools.parity.targets import Target
 
 P = ResponsePath.parse
 

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tools.errors import UsageError
-from contract_tools.models import Response
-from contract_tools.parity.normalize import (
+from contract_tools._parity.normalize import (
     FLASK_FASTAPI,
     IGNORED,
     JSON,
     Normalizer,
     is_framework_error_page,
 )
+from contract_tools.errors import UsageError
+from contract_tools.models import Response
 
 WERKZEUG_404 = (
     b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from contract_tools._parity.replay import replay_request
 from contract_tools.models import Request, ResponsePath
-from contract_tools.parity.replay import replay_request
 
 FLASK = "tests.parity.apps.bookshop_flask:create_app()"
 DRIFTED = "tests.parity.apps.bookshop_fastapi:create_drifted_app()"

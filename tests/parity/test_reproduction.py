@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from contract_tools._parity.reproduction import curl, pytest_snippet
 from contract_tools.models import Request
-from contract_tools.parity.reproduction import curl, pytest_snippet
 from tests.parity.example_pair import LEGACY, PORT, run_example_pair
 
 

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
+from contract_tools._parity.session import target_for_app, target_for_factory
 from contract_tools.errors import UsageError
 from contract_tools.models import Event, Level, Report
-from contract_tools.parity.session import target_for_app, target_for_factory
 from tests.parity.apps import bookshop_fastapi, bookshop_flask, mounted
 from tests.parity.running import run
 

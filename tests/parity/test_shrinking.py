@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from contract_tools._parity.shrinking import size
 from contract_tools.models import Request
-from contract_tools.parity.shrinking import size
 from tests.parity.example_pair import run_example_pair
 
 

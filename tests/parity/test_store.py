@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from contract_tools._parity.session import target_for_factory
+from contract_tools._parity.store import DriftStore
 from contract_tools.errors import UsageError
 from contract_tools.models import Request
-from contract_tools.parity.session import target_for_factory
-from contract_tools.parity.store import DriftStore
 from tests.parity.apps import bookshop_fastapi, bookshop_flask
 from tests.parity.running import run
 

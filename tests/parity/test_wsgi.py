@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask, request
 
+from contract_tools._parity.session import target_for_app, target_for_factory
+from contract_tools._parity.wsgi import WSGITarget, build_environ
 from contract_tools.models import Request
-from contract_tools.parity.session import target_for_app, target_for_factory
-from contract_tools.parity.wsgi import WSGITarget, build_environ
 
 
 def _echo_flask() -> Flask:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contract_tools._parity.case import Outcome
+from contract_tools._parity.exploration import hypothesis_run, reraise_ours
+from contract_tools._parity.identity import Signature, drift_key
 from contract_tools.models import DriftKey, Request
-from contract_tools.parity.case import Outcome
-from contract_tools.parity.exploration import hypothesis_run
-from contract_tools.parity.identity import Signature, drift_key
 
 # Draws (condition calls) allowed per request a shrink may send: several choice sequences can
 # render to one request, and those cost a draw but no send. Bounded, so that a shrink ends.
@@ -79,8 +79,9 @@ def shrink(
         hypothesis_run(strategy, condition, max_examples, op_seed, shrink=True)
     except _BudgetSpent:
         pass  # the budget ran out: the smallest request found so far stays the example
-    except Exception:
+    except Exception as exc:
         # _Shows for the shrunk example (the expected end), or Hypothesis giving up (flaky,
-        # unsatisfiable): either way the signature keeps its smallest request.
-        pass
+        # unsatisfiable): either way the signature keeps its smallest request. Our own errors
+        # (a server gone) end the run.
+        reraise_ours(exc)
     return sent

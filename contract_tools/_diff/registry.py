@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from contract_tools.models import Level
 
 if TYPE_CHECKING:
-    from contract_tools.diff.pair import OperationPair
+    from contract_tools._diff.pair import OperationPair
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -88,7 +88,7 @@ def rule(rule_id: str, level: Level, direction: Direction) -> Callable[[Check], 
 
 def _load_families() -> None:
     # Importing each family module runs its @rule decorators.
-    from contract_tools.diff import rules as package
+    from contract_tools._diff import rules as package
 
     for info in pkgutil.iter_modules(package.__path__):
         if not info.name.startswith("_"):

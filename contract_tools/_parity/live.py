@@ -7,9 +7,9 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from contract_tools._parity.targets import Target, _crash, encode_header_value
 from contract_tools.errors import AppLoadError, UsageError
 from contract_tools.models import Request, Response
-from contract_tools.parity.targets import Target, _crash, encode_header_value
 from contract_tools.settings import DEFAULT_TIMEOUT
 
 

@@ -8,8 +8,7 @@ import traceback
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from contract_tools.models import Request, Response
-from contract_tools.parity.targets import (
+from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
     AppLoader,
@@ -17,6 +16,7 @@ from contract_tools.parity.targets import (
     _crash,
     encode_header_value,
 )
+from contract_tools.models import Request, Response
 
 
 class WSGITarget(_AppTarget):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_tools.diff.pair import OperationPair
-from contract_tools.diff.registry import Direction, Hit, rule
+from contract_tools._diff.pair import OperationPair
+from contract_tools._diff.registry import Direction, Hit, rule
 from contract_tools.models import Level
 
 OPERATION_REMOVED = "operation-removed"

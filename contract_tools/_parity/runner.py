@@ -12,6 +12,16 @@ import random
 import time
 from collections.abc import Callable
 
+from contract_tools._parity.case import Judge, Outcome
+from contract_tools._parity.exploration import explore, failure_reason, operation_seed
+from contract_tools._parity.generate import MergedOperation, merge_operations, select
+from contract_tools._parity.identity import Signature, Signatures
+from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.reproduction import REDACTED, curl, pytest_snippet
+from contract_tools._parity.session import Session
+from contract_tools._parity.shrinking import shrink
+from contract_tools._parity.store import DriftStore
 from contract_tools.errors import UsageError
 from contract_tools.models import (
     DriftKey,
@@ -22,16 +32,6 @@ from contract_tools.models import (
     Request,
     sort_findings,
 )
-from contract_tools.parity.case import Judge, Outcome
-from contract_tools.parity.exploration import explore, failure_reason, operation_seed
-from contract_tools.parity.generate import MergedOperation, merge_operations, select
-from contract_tools.parity.identity import Signature, Signatures
-from contract_tools.parity.noise import NoiseBook
-from contract_tools.parity.normalize import Normalizer
-from contract_tools.parity.reproduction import REDACTED, curl, pytest_snippet
-from contract_tools.parity.session import Session
-from contract_tools.parity.shrinking import shrink
-from contract_tools.parity.store import DriftStore
 from contract_tools.settings import ParitySettings
 
 ProgressCallback = Callable[[Event], None]

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contract_tools._parity.asgi import ASGITarget
+from contract_tools._parity.generate import BASELINE, CANDIDATE
+from contract_tools._parity.live import URLTarget
+from contract_tools._parity.targets import AppLoader, Target
+from contract_tools._parity.wsgi import WSGITarget
 from contract_tools.apps import AppKind, AppRef, app_kind
 from contract_tools.errors import SpecLoadError, UsageError
-from contract_tools.parity.asgi import ASGITarget
-from contract_tools.parity.generate import BASELINE, CANDIDATE
-from contract_tools.parity.live import URLTarget
-from contract_tools.parity.targets import AppLoader, Target
-from contract_tools.parity.wsgi import WSGITarget
 from contract_tools.settings import DEFAULT_TIMEOUT
 
 Specs = Mapping[str, dict[str, Any] | None]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from contract_tools.diff.pair import OperationPair
-from contract_tools.diff.registry import Hit
+from contract_tools._diff.pair import OperationPair
+from contract_tools._diff.registry import Hit
 
 
 def _show(value: Any) -> str:

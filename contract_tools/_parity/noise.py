@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from contract_tools._parity.compare import PathFilter, differing_paths, path_matcher
+from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.targets import SAFE_METHODS, Target
 from contract_tools.models import Request, Response, ResponsePath
-from contract_tools.parity.compare import PathFilter, differing_paths, path_matcher
-from contract_tools.parity.normalize import Normalizer
-from contract_tools.parity.targets import SAFE_METHODS, Target
 
 
 def can_probe(target: Target, request: Request) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_tools.diff.pair import RESPONSE_BODY, OperationPair
-from contract_tools.diff.registry import Direction, Hit, rule
-from contract_tools.diff.rules._helpers import schema_hits
+from contract_tools._diff.pair import RESPONSE_BODY, OperationPair
+from contract_tools._diff.registry import Direction, Hit, rule
+from contract_tools._diff.rules._helpers import schema_hits
 from contract_tools.models import Level
 from contract_tools.spec.canonical import Operation
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contract_tools._parity.case import MISSING, Outcome
+from contract_tools._parity.compare import BODY, CRASH, HEADER, STATUS, Difference
 from contract_tools.models import (
     DriftKey,
     Exchange,
@@ -22,8 +24,6 @@ from contract_tools.models import (
     Response,
     ResponsePath,
 )
-from contract_tools.parity.case import MISSING, Outcome
-from contract_tools.parity.compare import BODY, CRASH, HEADER, STATUS, Difference
 
 FINDING_IDS = {
     STATUS: "status-mismatch",

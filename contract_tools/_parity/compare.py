@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from contract_tools._parity.normalize import BYTES, IGNORED, JSON, Normalizer, View
 from contract_tools.models import EVERY, Level, Response, ResponsePath
-from contract_tools.parity.normalize import BYTES, IGNORED, JSON, Normalizer, View
 
 STATUS = "status"
 BODY = "body"

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from contract_tools._parity.compare import STATUS, STATUS_PATH, Difference, compare
+from contract_tools._parity.contract import PathContract
+from contract_tools._parity.generate import BASELINE, CANDIDATE, MergedOperation, match_key
+from contract_tools._parity.noise import NoiseBook, probe
+from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.targets import Target
 from contract_tools.models import Level, Request, Response
-from contract_tools.parity.compare import STATUS, STATUS_PATH, Difference, compare
-from contract_tools.parity.contract import PathContract
-from contract_tools.parity.generate import BASELINE, CANDIDATE, MergedOperation, match_key
-from contract_tools.parity.noise import NoiseBook, probe
-from contract_tools.parity.normalize import Normalizer
-from contract_tools.parity.targets import Target
 
 MISSING = "missing"
 _NO_ROUTE = (404, 405)

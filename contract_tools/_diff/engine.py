@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from contract_tools.diff.pair import OperationPair
-from contract_tools.diff.registry import all_rules
+from contract_tools._diff.pair import OperationPair
+from contract_tools._diff.registry import all_rules
 from contract_tools.models import SUBJECT_KEYS, Finding, Level, SchemaChange
 from contract_tools.spec.canonical import CanonicalSpec, canonicalize
 

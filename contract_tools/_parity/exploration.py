@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract_tools._parity.case import Outcome
+from contract_tools._parity.generate import MergedOperation, build_strategy, coverage_requests
+from contract_tools.errors import ContractToolsError
 from contract_tools.models import DriftKey, Mode, Request
-from contract_tools.parity.case import Outcome
-from contract_tools.parity.generate import MergedOperation, build_strategy, coverage_requests
 
 Send = Callable[[MergedOperation, Request], Outcome]
 
@@ -89,13 +90,21 @@ def explore(
                 case(boundary)
         try:
             hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
-        except Exception as exc:
-            result.failure = exc
         except BaseException as exc:  # FailureGroup and other groups are not Exceptions
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
+            reraise_ours(exc)
             result.failure = exc
     return result
+
+
+def reraise_ours(exc: BaseException) -> None:
+    """A failure that must end the run, not one operation: our own errors (a target that lost
+    its server raises AppLoadError to abort) and interrupts, also inside exception groups."""
+    if isinstance(exc, (ContractToolsError, KeyboardInterrupt, SystemExit)):
+        raise exc
+    # An exception group (a builtin from Python 3.11, a backport on 3.10) holds the others.
+    for inner in getattr(exc, "exceptions", None) or ():
+        if isinstance(inner, BaseException):
+            reraise_ours(inner)
 
 
 def hypothesis_run(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tools.diff.schemas import Change, compare_schemas
+from contract_tools._diff.schemas import Change, compare_schemas
 from contract_tools.spec.canonical import Operation, Parameter
 
 # Scopes of schema changes; a rule id is usually ``<scope>-<change kind>``.

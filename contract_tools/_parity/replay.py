@@ -11,12 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from contract_tools._parity.compare import STATUS, Difference, compare, path_matcher
+from contract_tools._parity.identity import FINDING_IDS, drift_key
+from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.normalize import FLASK_FASTAPI, Normalizer
+from contract_tools._parity.session import make_target
 from contract_tools.models import DriftKey, Finding, Request, Response, ResponsePath
-from contract_tools.parity.compare import STATUS, Difference, compare, path_matcher
-from contract_tools.parity.identity import FINDING_IDS, drift_key
-from contract_tools.parity.noise import NoiseBook
-from contract_tools.parity.normalize import FLASK_FASTAPI, Normalizer
-from contract_tools.parity.session import make_target
 from contract_tools.settings import DEFAULT_TIMEOUT
 
 

@@ -8,15 +8,15 @@ import traceback
 from typing import Any
 from urllib.parse import unquote
 
-from contract_tools.errors import AppLoadError
-from contract_tools.models import Request, Response
-from contract_tools.parity.targets import (
+from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
     AppLoader,
     _AppTarget,
     encode_header_value,
 )
+from contract_tools.errors import AppLoadError
+from contract_tools.models import Request, Response
 from contract_tools.settings import DEFAULT_TIMEOUT
 
 
