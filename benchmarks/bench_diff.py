@@ -6,7 +6,7 @@ import copy
 import time
 from typing import Any
 
-from contract_tools.diff.engine import diff_canonical
+from contract_tools._diff.engine import diff_canonical
 from contract_tools.spec.canonical import canonicalize
 
 RESOURCES = 400  # x 5 operations each = 2,000 operations

@@ -29,9 +29,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contract_tools.parity import targets
-from contract_tools.parity.runner import ParityOptions, resolve_specs, run_parity
-from contract_tools.parity.targets import Target, make_target, target_for_app
+from contract_tools._parity import asgi, targets, wsgi
+from contract_tools._parity.runner import run_parity
+from contract_tools._parity.session import Session, make_target, resolve_specs, target_for_app
+from contract_tools._parity.targets import Target
+from contract_tools.config import merge
+from contract_tools.settings import ParitySettings
 
 BASELINE = "examples.legacy_flask:create_app()"
 CANDIDATE = "examples.fastapi_port:create_app()"
@@ -72,15 +75,17 @@ def run(kind: str, mode: str, max_examples: int, shrink: bool) -> None:
     started = time.perf_counter()
     with (
         timed(targets._AppTarget, "_load", spent, "build"),
-        timed(targets.WSGITarget, "_send", spent, "send"),
-        timed(targets.ASGITarget, "_send", spent, "send"),
+        timed(wsgi.WSGITarget, "_send", spent, "send"),
+        timed(asgi.ASGITarget, "_send", spent, "send"),
     ):
-        report = run_parity(
-            baseline,
-            candidate,
-            specs,
-            ParityOptions(max_examples=max_examples, seed=1, mode=mode, shrink=shrink),
+        settings = merge(
+            ParitySettings(database=None),
+            max_examples=max_examples,
+            seed=1,
+            mode=mode,
+            shrink=shrink,
         )
+        report = run_parity(Session(baseline, candidate, specs), settings)
     elapsed = time.perf_counter() - started
     summary = report.meta["summary"]
     cases, shrunk = summary["cases"], summary.get("shrink_cases", 0)

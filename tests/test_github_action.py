@@ -153,7 +153,7 @@ def test_reports_requested_from_both_commands(action: dict[Any, Any]) -> None:
     calls = dict(invocation for s in run_steps(action) for invocation in invocations(s["run"]))
     assert set(calls) == {"diff", "parity"}
     for command in ("diff", "parity"):
-        assert {"--fail-on", "--json", "--junit", "--markdown", "--html", "--baseline"} <= calls[
+        assert {"--fail-on", "--json", "--junit", "--markdown", "--html", "--accepted"} <= calls[
             command
         ]
     assert {"--seed", "--max-examples"} <= calls["parity"]
@@ -174,12 +174,12 @@ def test_action_options_parse(action: dict[Any, Any]) -> None:
     commands = cli_commands()
     script = step(action, "diff")["run"].replace("\\\n", " ")
     (line,) = [ln for ln in script.splitlines() if _COMMAND.match(ln)]
-    words = shlex.split(line.replace('${DRIFT:+--baseline "$DRIFT"}', "--baseline drift.yaml"))
+    words = shlex.split(line.replace('${DRIFT:+--accepted "$DRIFT"}', "--accepted drift.yaml"))
     words = [w for w in words if w != "${extra[@]}"]
     assert words[:2] == ["contract-tools", "diff"]
     ctx = commands["diff"].make_context("diff", words[2:], resilient_parsing=True)
     assert ctx.params["base"] == "$BASE"
-    assert ctx.params["baseline_file"] == "drift.yaml"
+    assert ctx.params["accepted"] == "drift.yaml"
     assert ctx.params["html_file"] == "$OUT/diff.html"
 
 
@@ -214,7 +214,7 @@ def test_workflow_uses_the_action_with_declared_inputs(
     assert sorted(given - set(action["inputs"])) == []
     required = {name for name, spec in action["inputs"].items() if spec["required"]}
     assert required <= given
-    for name in ("diff-baseline", "parity-baseline"):
+    for name in ("diff-accepted", "parity-accepted"):
         if used["with"].get(name):
             assert (ROOT / used["with"][name]).is_file(), name
 

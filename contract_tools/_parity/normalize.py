@@ -2,7 +2,7 @@
 
 Each rule is a named function over the two sides' views of a response, documented by its
 docstring and switchable by name; ``--strict`` turns them all off. Facts behind each rule are in
-MIGRATION_FACTS.md ("Framework noise, safe to normalise by default").
+docs/FLASK_VS_FASTAPI.md (each difference there is a rule here, a probe, or a finding).
 """
 
 from __future__ import annotations
