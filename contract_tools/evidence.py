@@ -1,21 +1,18 @@
-"""Evidence a finding carries: what was sent, what each side answered, where answers differ,
-and how to see a drift again. Stdlib only; ``models`` re-exports
-every type here, so readers import them from one place.
+"""Evidence a finding carries. Stdlib only; ``models`` re-exports every type here, so readers
+import them from one place.
 
 - ``Request``/``Response``/``Exchange``: what parity sent and what each side answered.
-- ``ResponsePath``: where two answers differ (``status``, ``header:<name>``, a JSON path kept
-  as a tuple of keys and indexes and rendered as ``$.a[*].b`` only at output).
+- ``SequenceStep``: one step of a stateful sequence (its operation and exchange).
 - ``Reproduction``: a curl command per side and a pytest test.
+- ``SchemaChange``: what the spec diff found changed, and where (its subject).
 
 Each type's ``to_dict``/``from_dict`` pair is its part of the JSON report.
 """
 
 from __future__ import annotations
 
-import ast
 import base64
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,129 +22,6 @@ Pairs = tuple[tuple[str, str], ...]
 
 # Bodies in reports are cut here: a finding must stay readable in a terminal and a JSON file.
 REPORT_BODY_LIMIT = 2000
-
-
-# --- where two answers differ -------------------------------------------------------------------
-
-
-class _Every:
-    """The ``[*]`` of a JSON path: any index. The same drift in item 0 and item 7 is one drift."""
-
-    _instance: _Every | None = None
-
-    def __new__(cls) -> _Every:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "EVERY"
-
-    def __reduce__(self) -> str:
-        return "EVERY"
-
-
-EVERY = _Every()
-Key = str | int | _Every
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_TOKEN = re.compile(
-    r"\.([A-Za-z_][A-Za-z0-9_-]*)"  # .name
-    r"|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]"  # ['odd key'] or ["odd key"]
-    r"|\[(\d+)\]"  # [3]
-    r"|(\[\*\])"  # [*]
-)
-
-STATUS = "status"
-HEADER = "header"
-BODY = "body"
-
-
-@dataclass(frozen=True)
-class ResponsePath:
-    """A place in a response: its status, one header (by lowercase name), or a body JSON path.
-
-    ``keys`` of a body path are object keys (str), list indexes (int) or ``EVERY``; ``()`` is the
-    whole body (``$``, also what a non-JSON body difference is reported at).
-    """
-
-    part: str
-    keys: tuple[Key, ...] = ()
-    text: str = field(default="", compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.part not in (STATUS, HEADER, BODY):
-            raise ValueError(f"unknown response part {self.part!r}")
-        if self.part == HEADER:
-            object.__setattr__(self, "keys", (str(self.keys[0]).lower(),))
-        # Rendered once: paths are compared, sorted and matched by their text many times a run.
-        object.__setattr__(self, "text", self._render())
-
-    @classmethod
-    def status(cls) -> ResponsePath:
-        return cls(STATUS)
-
-    @classmethod
-    def header(cls, name: str) -> ResponsePath:
-        return cls(HEADER, (name,))
-
-    @classmethod
-    def body(cls, keys: Iterable[Key] = ()) -> ResponsePath:
-        return cls(BODY, tuple(keys))
-
-    def generalised(self) -> ResponsePath:
-        """List indexes become ``[*]``: a drift in any item is the same drift."""
-        if self.part != BODY or not any(isinstance(k, int) for k in self.keys):
-            return self
-        return ResponsePath(BODY, tuple(EVERY if isinstance(k, int) else k for k in self.keys))
-
-    def _render(self) -> str:
-        if self.part == STATUS:
-            return STATUS
-        if self.part == HEADER:
-            return f"header:{self.keys[0]}"
-        out = "$"
-        for key in self.keys:
-            if key is EVERY:
-                out += "[*]"
-            elif isinstance(key, int):
-                out += f"[{key}]"
-            elif _IDENT.match(str(key)):
-                out += f".{key}"
-            else:
-                out += "[" + repr(str(key)) + "]"
-        return out
-
-    def __str__(self) -> str:
-        return self.text
-
-    @classmethod
-    def parse(cls, text: str) -> ResponsePath:
-        """The inverse of ``str()``: ``status``, ``header:etag``, ``$.items[*]['odd key']``."""
-        text = text.strip()
-        if text == STATUS:
-            return cls.status()
-        if text.startswith("header:"):
-            return cls.header(text.removeprefix("header:"))
-        if not text.startswith("$"):
-            raise ValueError(f"not a response path {text!r} (expected status, header:NAME or $...)")
-        keys: list[Key] = []
-        position = 1
-        while position < len(text):
-            match = _TOKEN.match(text, position)
-            if match is None:
-                raise ValueError(f"not a JSON path {text!r} (at character {position})")
-            if match.group(1) is not None:
-                keys.append(match.group(1))
-            elif match.group(2) is not None:
-                keys.append(str(ast.literal_eval(match.group(2))))
-            elif match.group(3) is not None:
-                keys.append(int(match.group(3)))
-            else:
-                keys.append(EVERY)
-            position = match.end()
-        return cls.body(keys)
-
 
 # --- what was sent and answered -----------------------------------------------------------------
 
@@ -361,6 +235,80 @@ class Reproduction:
         return cls(
             curl=_pairs(curl.items()) if isinstance(curl, Mapping) else (),
             pytest=str(data.get("pytest") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class SequenceStep:
+    """One step of a sequence both sides ran: the operation and what each side answered.
+
+    Each side's request may differ from the other's where it carries an id that side produced;
+    ``exchange.request`` is the baseline's, ``candidate_request`` the candidate's when it differs.
+    """
+
+    operation: str
+    exchange: Exchange
+    candidate_request: Request | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"operation": self.operation, **self.exchange.to_dict()}
+        if self.candidate_request is not None:
+            data["candidate_request"] = self.candidate_request.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SequenceStep:
+        other = data.get("candidate_request")
+        return cls(
+            str(data.get("operation", "")),
+            Exchange.from_dict(data),
+            Request.from_dict(other) if isinstance(other, Mapping) else None,
+        )
+
+
+# The subject keys of a schema change, in the order they are written: what it is about.
+SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """One contract change: its direction, where it is (subject), and the two values.
+
+    ``base``/``revision`` are the values on each side when the rule has values to show
+    (``has_values``); a removed operation has none.
+    """
+
+    direction: str
+    where: Pairs = ()  # (subject key, value) in SUBJECT_KEYS order
+    base: Any = None
+    revision: Any = None
+    has_values: bool = False
+
+    @property
+    def subject(self) -> str:
+        """What the change is about, never its values: ``in=query name=limit``."""
+        return " ".join(f"{key}={value}" for key, value in self.where)
+
+    def get(self, key: str) -> str | None:
+        return next((v for k, v in self.where if k == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"direction": self.direction, **dict(self.where)}
+        if self.has_values:
+            data["base"] = self.base
+            data["revision"] = self.revision
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SchemaChange:
+        where = tuple((key, str(data[key])) for key in SUBJECT_KEYS if key in data)
+        has_values = "base" in data or "revision" in data
+        return cls(
+            direction=str(data.get("direction", "")),
+            where=where,
+            base=data.get("base"),
+            revision=data.get("revision"),
+            has_values=has_values,
         )
 
 

@@ -15,20 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from contract_tools.evidence import (
-    BODY,
-    EVERY,
-    HEADER,
     REPORT_BODY_LIMIT,
-    STATUS,
+    SUBJECT_KEYS,
     Exchange,
-    Key,
     Pairs,
     Reproduction,
     Request,
     Response,
-    ResponsePath,
+    SchemaChange,
+    SequenceStep,
     body_text,
 )
+from contract_tools.response_path import BODY, EVERY, HEADER, STATUS, Key, ResponsePath
 
 __all__ = [
     "BODY",
@@ -53,6 +51,7 @@ __all__ = [
     "Response",
     "ResponsePath",
     "SchemaChange",
+    "SequenceStep",
     "body_text",
     "sort_findings",
 ]
@@ -139,52 +138,6 @@ class OperationKey:
 # --- identity ----------------------------------------------------------------------------------
 
 
-# The subject keys of a schema change, in the order they are written: what it is about.
-SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
-
-
-@dataclass(frozen=True)
-class SchemaChange:
-    """One contract change: its direction, where it is (subject), and the two values.
-
-    ``base``/``revision`` are the values on each side when the rule has values to show
-    (``has_values``); a removed operation has none.
-    """
-
-    direction: str
-    where: Pairs = ()  # (subject key, value) in SUBJECT_KEYS order
-    base: Any = None
-    revision: Any = None
-    has_values: bool = False
-
-    @property
-    def subject(self) -> str:
-        """What the change is about, never its values: ``in=query name=limit``."""
-        return " ".join(f"{key}={value}" for key, value in self.where)
-
-    def get(self, key: str) -> str | None:
-        return next((v for k, v in self.where if k == key), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"direction": self.direction, **dict(self.where)}
-        if self.has_values:
-            data["base"] = self.base
-            data["revision"] = self.revision
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SchemaChange:
-        where = tuple((key, str(data[key])) for key in SUBJECT_KEYS if key in data)
-        has_values = "base" in data or "revision" in data
-        return cls(
-            direction=str(data.get("direction", "")),
-            where=where,
-            base=data.get("base"),
-            revision=data.get("revision"),
-            has_values=has_values,
-        )
-
-
 @dataclass(frozen=True, order=True)
 class DriftKey:
     """What makes two findings 'the same drift', across runs: never generated values.
@@ -224,7 +177,9 @@ class Finding:
     """One difference a user may have to act on, from the spec diff or the parity runner.
 
     Parity findings carry an ``exchange`` (the minimal request and both answers), the
-    ``paths`` where the answers differ and a ``reproduction``; diff findings a ``change``.
+    ``paths`` where the answers differ and a ``reproduction``; a ``probe`` names the probe that
+    found it; a drift only a sequence shows carries the whole ``sequence`` and the ``step``
+    (1-based) that differs. Diff findings carry a ``change``.
     """
 
     id: str
@@ -236,12 +191,18 @@ class Finding:
     exchange: Exchange | None = field(default=None, compare=False)
     change: SchemaChange | None = field(default=None, compare=False)
     reproduction: Reproduction | None = field(default=None, compare=False)
+    probe: str | None = None
+    sequence: tuple[SequenceStep, ...] = field(default=(), compare=False)
+    step: int | None = field(default=None, compare=False)
 
     @property
     def subject(self) -> tuple[str, ...]:
+        """What differs: part of the identity. A probe's drift is not a generated request's."""
         if self.change is not None:
             return (self.change.subject,) if self.change.subject else ()
-        return tuple(str(p) for p in self.paths)
+        extra: tuple[str, ...] = (f"probe={self.probe}",) if self.probe else ()
+        extra += ("sequence",) if self.sequence else ()
+        return tuple(str(p) for p in self.paths) + extra
 
     @property
     def key(self) -> DriftKey:
@@ -253,10 +214,17 @@ class Finding:
         data: dict[str, Any] = {}
         if self.change is not None:
             data.update(self.change.to_dict())
+            if self.change.subject:
+                data["paths"] = [self.change.subject]
         if self.exchange is not None:
             data.update(self.exchange.to_dict())
-        if self.subject:
-            data["paths"] = list(self.subject)
+        if self.change is None and (self.paths or self.exchange is not None):
+            data["paths"] = [str(p) for p in self.paths]
+        if self.probe:
+            data["probe"] = self.probe
+        if self.sequence:
+            data["sequence"] = [step.to_dict() for step in self.sequence]
+            data["step"] = self.step
         if self.reproduction is not None:
             data.update(self.reproduction.to_dict())
         return data
@@ -293,6 +261,8 @@ class Finding:
                 if "curl" in details or "pytest" in details
                 else None
             )
+            steps = details.get("sequence") or ()
+            step = details.get("step")
             return cls(
                 id=str(data["id"]),
                 level=Level.parse(str(data["level"])),
@@ -303,6 +273,9 @@ class Finding:
                 exchange=exchange,
                 change=change,
                 reproduction=reproduction,
+                probe=str(details["probe"]) if details.get("probe") else None,
+                sequence=tuple(SequenceStep.from_dict(s) for s in steps if isinstance(s, Mapping)),
+                step=int(step) if isinstance(step, int) else None,
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a finding: {exc}") from None

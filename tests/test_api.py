@@ -51,7 +51,7 @@ def test_diff_with_settings(tmp_path: Path) -> None:
                 cwd=tmp_path, base=FLASK, revision=DRIFTED, levels={"no-such-rule": "info"}
             )
         )
-    with pytest.raises(UsageError, match="^diff: missing BASE and REVISION"):
+    with pytest.raises(UsageError, match=r"^diff: missing BASE and REVISION"):
         ct.diff(ct.diff_settings(cwd=tmp_path))
 
 
@@ -68,7 +68,8 @@ def test_parity_report_replays_from_its_json(tmp_path: Path) -> None:
     )
     report = ct.parity(settings)
     assert [(f.id, f.subject) for f in report.findings] == [("body-mismatch", ("$.year",))]
-    assert ct.finish(report, settings, stdout=open(tmp_path / "out.txt", "w")) is ct.ExitCode(1)
+    with open(tmp_path / "out.txt", "w") as stdout:
+        assert ct.finish(report, settings, stdout=stdout) is ct.ExitCode.GATE_FAILED
     again = ct.read_report(str(tmp_path / "p.json"))
     assert again.findings == report.findings
     [result] = ct.replay(again)

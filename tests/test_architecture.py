@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "contract_tools"
 LAYERS = {
     "models": 0,
     "evidence": 0,
+    "response_path": 0,
     "errors": 0,
     "fileio": 0,
     "config": 1,
@@ -180,7 +181,7 @@ def test_no_module_is_over_400_lines() -> None:
 
 
 def test_models_and_errors_are_stdlib_only() -> None:
-    for name in ("models.py", "evidence.py", "errors.py", "fileio.py"):
+    for name in ("models.py", "evidence.py", "response_path.py", "errors.py", "fileio.py"):
         for module in imported(PACKAGE / name):
             root = module.split(".")[0]
             assert root in sys.stdlib_module_names or root in ("__future__", "contract_tools"), (

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tools.evidence import EVERY, Exchange, Request, Response, ResponsePath, body_text
+from contract_tools.evidence import Exchange, Request, Response, body_text
+from contract_tools.response_path import EVERY, ResponsePath
 
 
 def test_request_target_keeps_double_slash_and_encodes_query() -> None:

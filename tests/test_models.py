@@ -145,3 +145,23 @@ def test_unreadable_findings_say_why() -> None:
         Finding.from_dict({"id": "crash", "operation": "GET /"})
     with pytest.raises(ValueError, match="finding #1 is not a finding object"):
         Report.from_dict({"command": "parity", "findings": [3]})
+
+
+def test_probe_and_sequence_findings_are_their_own_drifts_and_read_back() -> None:
+    from dataclasses import replace
+
+    from contract_tools.models import SequenceStep
+
+    base = parity_finding()
+    probed = replace(base, probe="head-for-get")
+    assert probed.key != base.key
+    assert probed.subject == ("header:etag", "probe=head-for-get")
+    assert base.exchange is not None
+    step = SequenceStep("POST /notes", base.exchange, Request.build("GET", "/notes/b-id"))
+    sequenced = replace(base, sequence=(step, step), step=2)
+    assert sequenced.subject == ("header:etag", "sequence")
+    doc = json.loads(json.dumps(sequenced.to_dict()))
+    assert doc["details"]["step"] == 2 and doc["details"]["paths"] == ["header:etag"]
+    again = Finding.from_dict(doc)
+    assert (again.sequence, again.step, again.key) == ((step, step), 2, sequenced.key)
+    assert Finding.from_dict(json.loads(json.dumps(probed.to_dict()))).key == probed.key
