@@ -42,6 +42,7 @@ from contract_tools.models import (
 from contract_tools.report.json import to_document
 from contract_tools.report.messages import PRETTY_LIMIT, request_text
 from contract_tools.report.paths import differences
+from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import (
     gates,
     jsonable,
@@ -72,10 +73,11 @@ Piece = tuple[str, bool]
 Where = tuple[str | int, ...]
 
 
-def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
+@reporter("html")
+def render(report: Report, options: RenderOptions) -> str:
     template = _environment().get_template("report.html.j2")
     # JSON in the data block escapes control characters itself; this only touches shown text.
-    return strip_control(template.render(_context(report, fail_on)))
+    return strip_control(template.render(_context(report, options.fail_on)))
 
 
 @functools.lru_cache(maxsize=1)

@@ -50,6 +50,7 @@ import json
 from typing import Any
 
 from contract_tools.models import Level, Report
+from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import jsonable
 
 # Keys the reporter builds itself; a meta key of the same name would be ambiguous, so it is dropped.
@@ -74,7 +75,8 @@ def to_document(report: Report) -> dict[str, Any]:
     return doc
 
 
-def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
-    # fail_on does not change the document: the data is the same whichever gate reads it.
-    del fail_on
+@reporter("json")
+def render(report: Report, options: RenderOptions) -> str:
+    # The options change nothing: the data is the same whichever gate reads it.
+    del options
     return json.dumps(to_document(report), indent=2, ensure_ascii=False, default=jsonable) + "\n"

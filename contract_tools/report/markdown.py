@@ -14,6 +14,7 @@ from contract_tools.models import Finding, Level, Report, Response, SchemaChange
 from contract_tools.report.json import to_document
 from contract_tools.report.messages import request_text, response_text
 from contract_tools.report.paths import differences
+from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import gates, strip_control, to_json, truncate, value_text
 
 # A PR comment holds 65,536 characters; leave room for a bot's own header around ours.
@@ -23,13 +24,14 @@ _ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}  # 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
 
-def render(
-    report: Report,
-    *,
-    fail_on: Level | None = Level.ERROR,
-    html_report: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> str:
+@reporter("markdown")
+def render(report: Report, options: RenderOptions) -> str:
+    return render_within(report, options, DEFAULT_LIMIT)
+
+
+def render_within(report: Report, options: RenderOptions, limit: int) -> str:
+    """The report in at most ``limit`` bytes: whole findings only, then a pointer to the HTML."""
+    fail_on, html_report = options.fail_on, options.html_report
     head = _head(report, fail_on)
     rows = _finding_rows(report)
     blocks = [_details_block(n, f, fail_on) for n, f in enumerate(report.findings, 1)]
@@ -222,4 +224,4 @@ def fence(text: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{text}\n{ticks}"
 
 
-__all__ = ["DEFAULT_LIMIT", "render"]
+__all__ = ["DEFAULT_LIMIT", "render", "render_within"]

@@ -22,6 +22,7 @@ from contract_tools.models import (
     body_text,
 )
 from contract_tools.report.paths import differences
+from contract_tools.report.registry import RenderOptions, reporter
 
 # A JUnit failure or a log line should stay readable; the full bodies live in the JSON/HTML reports.
 MAX_VALUE_CHARS = 4000
@@ -30,7 +31,9 @@ MAX_VALUE_CHARS = 4000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
+@reporter("text")
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on = options.fail_on
     lines = [title(report)]
     for operation, findings in group_by_operation(report.findings).items():
         lines.append("")

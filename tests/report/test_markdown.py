@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from contract_tools.models import Exchange, Finding, Level, Report, Request, Response
+from contract_tools.report import RenderOptions, render
 from contract_tools.report import markdown as markdown_report
-from contract_tools.report import render
 from tests.report.fixtures import DIFF, HEADER_MISMATCH, PARITY
 from tests.report.goldens import assert_golden
 
@@ -48,7 +48,8 @@ def test_truncates_with_pointer_to_html() -> None:
         for n in range(100)
     ]
     report = Report.of("parity", findings, baseline="a", candidate="b")
-    text = markdown_report.render(report, html_report="out/report.html", limit=20_000)
+    options = RenderOptions(html_report="out/report.html")
+    text = markdown_report.render_within(report, options, limit=20_000)
     assert len(text.encode("utf-8")) <= 20_000
     assert text.count("<details>") == text.count("</details>")
     shown = text.count("<details>")
