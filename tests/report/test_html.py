@@ -139,3 +139,9 @@ def test_other_formats_never_import_jinja2() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_gate_off() -> None:
+    page = render(PARITY, "html", fail_on=None)
+    assert "<p>Gate off (fail-on never): 4 findings.</p>" in page
+    assert "(fails the gate)" not in page

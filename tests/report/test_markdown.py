@@ -77,3 +77,9 @@ def test_code_spans(text: str, expected: str) -> None:
 
 def test_inline_escapes_markdown_and_html() -> None:
     assert markdown_report.inline("*a* <b>|`") == "\\*a\\* &lt;b&gt;\\|\\`"
+
+
+def test_gate_off() -> None:
+    text = render(PARITY, "markdown", fail_on=None)
+    assert text.startswith("## ℹ️ contract-tools parity: 4 findings (gate off)\n")  # noqa: RUF001
+    assert "(fails the gate)" not in text
