@@ -1,23 +1,20 @@
-"""Reporters: pure functions of a Report, one module per format, each with ``render()``."""
+"""Reporters: pure functions of a Report, one module per format, each registered by name.
+
+``render(report, fmt, ...)`` is what the CLI and the pytest plugin call; ``FORMATS`` lists the
+registered names. A format module registers itself with ``@reporter("name")`` (see registry.py).
+"""
 
 from __future__ import annotations
 
-import importlib
-
-from contract_tools.errors import UsageError
 from contract_tools.models import Level, Report
-
-# format name -> module under contract_tools.report; imported on demand so that the JSON report
-# never pays for jinja2.
-_MODULES = {
-    "text": "text",
-    "json": "json",
-    "markdown": "markdown",
-    "junit": "junit",
-    "html": "html",
-}
-
-FORMATS = tuple(_MODULES)
+from contract_tools.report.registry import (
+    Renderer,
+    RenderOptions,
+    formats,
+    register,
+    renderer,
+    reporter,
+)
 
 
 def render(
@@ -27,14 +24,26 @@ def render(
     fail_on: Level | None = Level.ERROR,
     html_report: str | None = None,
 ) -> str:
-    """Render ``report`` as ``fmt``; ``html_report`` is where the Markdown points when truncated."""
-    name = _MODULES.get(fmt)
-    if name is None:
-        raise UsageError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
-    module = importlib.import_module(f"contract_tools.report.{name}")
-    if fmt == "markdown":
-        return str(module.render(report, fail_on=fail_on, html_report=html_report))
-    return str(module.render(report, fail_on=fail_on))
+    """Render ``report`` as ``fmt``; ``fail_on`` None means the gate is off, and ``html_report``
+    is where the Markdown points when it truncates."""
+    return renderer(fmt)(report, RenderOptions(fail_on=fail_on, html_report=html_report))
 
 
-__all__ = ["FORMATS", "render"]
+def __getattr__(name: str) -> tuple[str, ...]:
+    # FORMATS is read when asked for, so a format registered after this package was imported
+    # (a test, a plugin) is listed as well as rendered.
+    if name == "FORMATS":
+        return formats()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "FORMATS",
+    "RenderOptions",
+    "Renderer",
+    "formats",
+    "register",
+    "render",
+    "renderer",
+    "reporter",
+]

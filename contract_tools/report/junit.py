@@ -15,13 +15,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from contract_tools.models import Finding, Level, Report
+from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import detail_lines, finding_line, gates
 
 # XML 1.0 cannot carry most control characters; an app's body may contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
+@reporter("junit")
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on = options.fail_on
     operations = _operations(report)
     by_operation: dict[str, list[Finding]] = {op: [] for op in operations}
     for finding in report.findings:

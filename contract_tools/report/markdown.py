@@ -8,19 +8,14 @@ code fence longer than any backtick run it contains, or escaped for Markdown and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
-from contract_tools.models import Finding, Level, Report
+from contract_tools.models import Finding, Level, Report, Response, SchemaChange
 from contract_tools.report.json import to_document
-from contract_tools.report.text import (
-    _KNOWN_KEYS,
-    gates,
-    is_response,
-    strip_control,
-    to_json,
-    truncate,
-)
+from contract_tools.report.messages import request_text, response_text
+from contract_tools.report.paths import differences
+from contract_tools.report.registry import RenderOptions, reporter
+from contract_tools.report.text import gates, strip_control, to_json, truncate, value_text
 
 # A PR comment holds 65,536 characters; leave room for a bot's own header around ours.
 DEFAULT_LIMIT = 60_000
@@ -29,13 +24,14 @@ _ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}  # 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
 
-def render(
-    report: Report,
-    *,
-    fail_on: Level | None = Level.ERROR,
-    html_report: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> str:
+@reporter("markdown")
+def render(report: Report, options: RenderOptions) -> str:
+    return render_within(report, options, DEFAULT_LIMIT)
+
+
+def render_within(report: Report, options: RenderOptions, limit: int) -> str:
+    """The report in at most ``limit`` bytes: whole findings only, then a pointer to the HTML."""
+    fail_on, html_report = options.fail_on, options.html_report
     head = _head(report, fail_on)
     rows = _finding_rows(report)
     blocks = [_details_block(n, f, fail_on) for n, f in enumerate(report.findings, 1)]
@@ -118,37 +114,63 @@ def _details_block(number: int, finding: Finding, fail_on: Level | None) -> str:
         f"{html(finding.message)}{gate}"
     )
     parts = ["<details>", f"<summary>{summary}</summary>", ""]
-    details = finding.details
-    paths = details.get("paths")
-    if paths:
-        parts.append("**Differing paths:** " + ", ".join(code(str(p)) for p in paths))
-        parts.append("")
-    if "request" in details:
-        parts += ["**Request**", "", fence(to_json(details["request"]), "json"), ""]
-    curl = details.get("curl")
-    if isinstance(curl, Mapping) and curl:
-        commands = "\n".join(f"# {side}\n{command}" for side, command in curl.items())
-        parts += ["**Reproduce**", "", fence(commands, "sh"), ""]
-    for side in ("baseline", "candidate"):
-        response = details.get(side)
-        if is_response(response):
-            parts += [f"**{side.capitalize()} response**", "", fence(to_json(response), "json"), ""]
-    extra = {
-        k: v
-        for k, v in details.items()
-        if k not in _KNOWN_KEYS or (k in ("baseline", "candidate") and not is_response(v))
-    }
-    if isinstance(curl, str):
-        extra["curl"] = curl
-    for key, value in extra.items():
-        text = value if isinstance(value, str) else to_json(value)
-        if "\n" in text or len(text) > 80:
-            lang = "python" if key == "pytest" else ("" if isinstance(value, str) else "json")
-            parts += [f"**{inline(key)}**", "", fence(text, lang), ""]
+    exchange = finding.exchange
+    if finding.paths:
+        parts += ["**Differing paths:** " + ", ".join(code(str(p)) for p in finding.paths), ""]
+        rows = differences(exchange, finding.paths) if exchange is not None else []
+        if rows:
+            parts += ["| path | baseline | candidate |", "| --- | --- | --- |"]
+            parts += [
+                f"| {code(str(p))} | {code(left)} | {code(right)} |" for p, left, right in rows
+            ]
+            parts.append("")
+    if finding.change is not None:
+        parts += _change_parts(finding.change)
+    if exchange is not None:
+        parts += ["**Request**", "", fence(request_text(exchange.request)), ""]
+    reproduction = finding.reproduction
+    if reproduction is not None and reproduction.curl:
+        commands = {command for _, command in reproduction.curl}
+        if len(commands) == 1:
+            text = commands.pop()  # in-process: both sides alike
         else:
-            parts += [f"**{inline(key)}:** {code(text)}", ""]
+            text = "\n".join(f"# {side}\n{command}" for side, command in reproduction.curl)
+        parts += ["**Reproduce**", "", fence(text, "sh"), ""]
+    if exchange is not None:
+        for side, response in (("baseline", exchange.baseline), ("candidate", exchange.candidate)):
+            parts += _response_parts(side, response)
+    if reproduction is not None and reproduction.pytest:
+        parts += ["**pytest**", "", fence(reproduction.pytest.rstrip("\n"), "python"), ""]
     parts.append("</details>")
     return "\n".join(parts)
+
+
+def _change_parts(change: SchemaChange) -> list[str]:
+    parts = []
+    if change.subject:
+        parts += [f"**Subject:** {code(change.subject)}", ""]
+    parts += [f"**Direction:** {inline(change.direction)}", ""]
+    if change.has_values:
+        for label, value in (("Base", change.base), ("Revision", change.revision)):
+            text = value_text(value)
+            if "\n" in text or len(text) > 80:
+                parts += [f"**{label}**", "", fence(to_json(value), "json"), ""]
+            else:
+                parts += [f"**{label}:** {code(text)}", ""]
+    return parts
+
+
+def _response_parts(side: str, response: Response) -> list[str]:
+    content_type = response.header("content-type")
+    heading = f"**{side.capitalize()} response:** status {response.status}"
+    heading += f", {code(content_type)}" if content_type else ", no content-type"
+    parts = [heading, ""]
+    text = response_text(response)
+    if text:
+        parts += [fence(text), ""]
+    if response.crash:
+        parts += [f"**{side.capitalize()} crash**", "", fence(response.crash.rstrip("\n")), ""]
+    return parts
 
 
 def _tail(report: Report) -> list[str]:
@@ -202,4 +224,4 @@ def fence(text: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{text}\n{ticks}"
 
 
-__all__ = ["DEFAULT_LIMIT", "render"]
+__all__ = ["DEFAULT_LIMIT", "render", "render_within"]

@@ -1,77 +1,51 @@
-"""Values at a finding's differing paths, read from the recorded answers, for side-by-side display.
+"""Values at a finding's differing places, read from the typed answers, for side-by-side display.
 
-Paths are what the parity comparison writes: ``$.items[*].id`` (list indexes generalised, odd keys
-quoted as Python literals), ``header:<name>``, ``status``. Reading them back lets a report say
-*what* differs (``"Ursula K. Le Guin"`` vs absent) instead of showing two whole bodies.
+A place is a ``ResponsePath``: the status, one header, or a body JSON path whose keys are object
+keys, list indexes or ``EVERY`` (each item of a list). Reading the values back lets a report say
+*what* differs (``"Ursula K. Le Guin"`` vs absent, ``"a1"`` vs ``W/"a1"``) instead of showing two
+whole answers.
 """
 
 from __future__ import annotations
 
-import ast
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-ABSENT = object()
-_TOKEN = re.compile(
-    r"\.([A-Za-z_][A-Za-z0-9_-]*)"  # .name
-    r"|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]"  # ['odd key'] or ["odd key"]
-    r"|\[(\d+)\]"  # [3]
-    r"|\[\*\]"  # [*]: every item
-)
+from contract_tools.models import EVERY, HEADER, STATUS, Exchange, Key, Response, ResponsePath
 
 
-def value_at(response: Mapping[str, Any], path: str) -> Any:
-    """The value at ``path`` in a recorded response (``ABSENT`` when there is none)."""
-    if path == "status":
-        return response.get("status", ABSENT)
-    if path.startswith("header:"):
-        headers = response.get("headers")
-        if isinstance(headers, Mapping):
-            name = path.removeprefix("header:").lower()
-            for key, value in headers.items():
-                if str(key).lower() == name:
-                    return value
-        return ABSENT
-    if not path.startswith("$"):
-        return ABSENT
-    body = response.get("body", "")
-    if isinstance(body, (Mapping, list)):
-        document: Any = body  # already parsed (reports built by hand, or by other engines)
-    else:
-        try:
-            document = json.loads(str(body))
-        except ValueError:
-            return ABSENT
-    keys = _keys(path)
-    return ABSENT if keys is None else _walk(document, keys)
+class _Absent:
+    """Nothing at that place: distinct from a JSON ``null``, which is a value."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
 
 
-def _keys(path: str) -> list[Any] | None:
-    keys: list[Any] = []
-    position = 1
-    while position < len(path):
-        match = _TOKEN.match(path, position)
-        if match is None:
-            return None
-        if match.group(1) is not None:
-            keys.append(match.group(1))
-        elif match.group(2) is not None:
-            keys.append(ast.literal_eval(match.group(2)))
-        elif match.group(3) is not None:
-            keys.append(int(match.group(3)))
-        else:
-            keys.append(any)  # [*]: every item
-        position = match.end()
-    return keys
+ABSENT = _Absent()
 
 
-def _walk(node: Any, keys: list[Any]) -> Any:
+def value_at(response: Response, path: ResponsePath) -> Any:
+    """The value at ``path`` in ``response``; ``ABSENT`` when there is none.
+
+    A body path reads the parsed JSON body (``ABSENT`` when the body is not JSON); at an ``EVERY``
+    key the result is the list of the values found in each item.
+    """
+    if path.part == STATUS:
+        return response.status
+    if path.part == HEADER:
+        values = response.header_values(str(path.keys[0]))
+        # Repeated field lines read as one value, the way HTTP combines them (RFC 9110 5.3).
+        return ", ".join(values) if values else ABSENT
+    parsed, document = response.json()
+    return _walk(document, path.keys) if parsed else ABSENT
+
+
+def _walk(node: Any, keys: Sequence[Key]) -> Any:
     if not keys:
         return node
     key, rest = keys[0], keys[1:]
-    if key is any:
+    if key is EVERY:
         if not isinstance(node, list):
             return ABSENT
         items = [_walk(item, rest) for item in node]
@@ -85,29 +59,39 @@ def _walk(node: Any, keys: list[Any]) -> Any:
 
 
 def show(value: Any, limit: int = 80) -> str:
-    """One short line for a value: JSON, or '(absent)'."""
+    """One short line for a body value: JSON, or '(absent)'."""
     if value is ABSENT:
         return "(absent)"
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def differences(
-    baseline: Mapping[str, Any], candidate: Mapping[str, Any], paths: list[str]
-) -> list[tuple[str, str, str]]:
-    """(path, baseline shown, candidate shown) for each path a reader can be shown.
+def show_header(value: Any, limit: int = 80) -> str:
+    """A header value as the client reads it: JSON quoting would escape the quotes an ETag has."""
+    if value is ABSENT:
+        return "(absent)"
+    text = str(value) or "(empty)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
-    ``status`` is left out (the finding's message says it), as are paths neither recorded body
-    holds (cut or not JSON). Two different lists read as their lengths or first item apart.
+
+def differences(
+    exchange: Exchange, paths: Iterable[ResponsePath]
+) -> list[tuple[ResponsePath, str, str]]:
+    """(path, baseline shown, candidate shown) for each place a reader can be shown.
+
+    ``status`` is left out (the finding's message says both), as are places neither answer holds
+    (a body that is not JSON). Two different lists read as their lengths or first item apart.
     """
     rows = []
     for path in paths:
-        if path == "status":
+        if path.part == STATUS:
             continue
-        left, right = value_at(baseline, path), value_at(candidate, path)
+        left, right = value_at(exchange.baseline, path), value_at(exchange.candidate, path)
         if left is ABSENT and right is ABSENT:
             continue
-        if isinstance(left, list) and isinstance(right, list) and left != right:
+        if path.part == HEADER:
+            rows.append((path, show_header(left), show_header(right)))
+        elif isinstance(left, list) and isinstance(right, list) and left != right:
             rows.append((path, *_list_difference(left, right)))
         else:
             rows.append((path, show(left), show(right)))

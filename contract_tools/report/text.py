@@ -9,10 +9,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from typing import Any
 
-from contract_tools.models import Finding, Level, Report
+from contract_tools.models import (
+    Exchange,
+    Finding,
+    Level,
+    Report,
+    Reproduction,
+    Response,
+    SchemaChange,
+    body_text,
+)
 from contract_tools.report.paths import differences
+from contract_tools.report.registry import RenderOptions, reporter
 
 # A JUnit failure or a log line should stay readable; the full bodies live in the JSON/HTML reports.
 MAX_VALUE_CHARS = 4000
@@ -20,22 +30,18 @@ MAX_VALUE_CHARS = 4000
 # Control characters from an app's body would garble a terminal and make files look binary.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Keys rendered first, in this order, because together they are the reproduction.
-_KNOWN_KEYS = ("paths", "request", "curl", "baseline", "candidate")
-# A diff finding's subject (in, name, status, ...) is already its 'paths' line, and its direction
-# is already in its level: repeating them made every finding four lines longer.
-_SUBJECT_KEYS = ("in", "name", "status", "media_type", "header", "scheme", "location")
-_SAID_ELSEWHERE = ("direction", "path")  # path: the operation line says it
 
-
-def render(report: Report, *, fail_on: Level | None = Level.ERROR) -> str:
+@reporter("text")
+def render(report: Report, options: RenderOptions) -> str:
+    fail_on = options.fail_on
     lines = [title(report)]
     for operation, findings in group_by_operation(report.findings).items():
         lines.append("")
         lines.append(operation)
         for finding in findings:
             lines.append(f"  {finding_line(finding, fail_on)}")
-            lines.extend(f"      {line}" for line in detail_lines(finding))
+            # Blank lines of a snippet stay blank: no trailing whitespace in logs or goldens.
+            lines.extend(f"      {line}" if line else "" for line in detail_lines(finding))
     if report.noise:
         lines.append("")
         lines.append("noise (paths that differ between two baseline answers, not compared):")
@@ -111,63 +117,76 @@ def gate_line(report: Report, fail_on: Level | None) -> str:
 
 
 def detail_lines(finding: Finding) -> list[str]:
-    """The reproduction as plain lines: paths, request, curl per side, responses, other details."""
-    details = finding.details
+    """The evidence as plain lines: paths and their values, request, curl, answers, pytest."""
     lines: list[str] = []
-    paths = details.get("paths")
-    if paths:
-        lines.append("paths: " + ", ".join(str(p) for p in paths))
-        lines.extend(differs_lines(details, [str(p) for p in paths]))
-    if "request" in details:
-        lines.append("request: " + compact(details["request"]))
-    curl = details.get("curl")
-    if isinstance(curl, Mapping) and len(set(curl.values())) == 1:
-        lines.append(f"curl: {next(iter(curl.values()))}")  # in-process: both sides alike
-    elif isinstance(curl, Mapping):
-        lines.extend(f"curl ({side}): {command}" for side, command in curl.items())
-    elif curl:
-        lines.append(f"curl: {curl}")
-    for side in ("baseline", "candidate"):
-        response = details.get(side)
-        if is_response(response):
-            lines.append(f"{side}: {response_summary(response)}")
-        elif side in details:
-            lines.extend(_generic(side, response))
-    for key, value in details.items():
-        if key in _KNOWN_KEYS or key in _SAID_ELSEWHERE or (paths and key in _SUBJECT_KEYS):
-            continue
-        lines.extend(_generic(key, value))
+    exchange, change = finding.exchange, finding.change
+    if finding.paths:
+        lines.append("paths: " + ", ".join(str(p) for p in finding.paths))
+        if exchange is not None:
+            lines.extend(
+                f"  {path}: {left} -> {right}"
+                for path, left, right in differences(exchange, finding.paths)
+            )
+    if change is not None:
+        lines.extend(change_lines(change))
+    if exchange is not None:
+        lines.append("request: " + compact(exchange.request.to_dict()))
+    if finding.reproduction is not None:
+        lines.extend(curl_lines(finding.reproduction))
+    if exchange is not None:
+        lines.extend(answer_lines(exchange))
+    if finding.reproduction is not None and finding.reproduction.pytest:
+        lines.extend(block("pytest", finding.reproduction.pytest))
     return lines
 
 
-def differs_lines(details: Mapping[str, Any], paths: list[str]) -> list[str]:
-    """``$.author: "Ursula K. Le Guin" -> (absent)``: what differs, baseline then candidate."""
-    baseline, candidate = details.get("baseline"), details.get("candidate")
-    if not (is_response(baseline) and is_response(candidate)):
-        return []
-    return [
-        f"  {path}: {left} -> {right}"
-        for path, left, right in differences(baseline, candidate, paths)
-    ]
+def change_lines(change: SchemaChange) -> list[str]:
+    """A diff finding: its subject once, then both values. The direction is in its level."""
+    lines = [f"paths: {change.subject}"] if change.subject else []
+    if change.has_values:
+        lines.extend(block("base", value_text(change.base)))
+        lines.extend(block("revision", value_text(change.revision)))
+    return lines
 
 
-def is_response(value: Any) -> TypeGuard[Mapping[str, Any]]:
-    """A parity response mapping, as opposed to a diff finding's plain 'base'/'revision' value."""
-    return isinstance(value, Mapping) and "status" in value
+def curl_lines(reproduction: Reproduction) -> list[str]:
+    commands = {command for _, command in reproduction.curl}
+    if len(commands) == 1:
+        return [f"curl: {commands.pop()}"]  # in-process: both sides alike
+    return [f"curl ({side}): {command}" for side, command in reproduction.curl]
 
 
-def response_summary(response: Mapping[str, Any]) -> str:
-    text = f"status {response.get('status')}"
-    headers = response.get("headers")
-    if isinstance(headers, Mapping):
-        content_type = next(
-            (v for k, v in headers.items() if str(k).lower() == "content-type"), None
-        )
-        if content_type:
-            text += f", {content_type}"
-    if "body" in response:
-        text += ", body " + compact(response["body"])
-    return text
+def answer_lines(exchange: Exchange) -> list[str]:
+    lines = []
+    for side, response in (("baseline", exchange.baseline), ("candidate", exchange.candidate)):
+        lines.append(f"{side}: {response_summary(response)}")
+        if response.crash:
+            lines.extend(block(f"{side} crash", response.crash.rstrip("\n")))
+    return lines
+
+
+def response_summary(response: Response) -> str:
+    """``status 200, application/json, body {"id": 1}``: one line, whatever the body holds."""
+    parts = [f"status {response.status}"]
+    content_type = response.header("content-type")
+    if content_type:
+        parts.append(content_type)
+    parts.append(f"body {one_line_body(response)}" if response.body else "empty body")
+    return ", ".join(parts)
+
+
+def one_line_body(response: Response) -> str:
+    """A JSON body as compact JSON; any other body as text with its line breaks escaped."""
+    parsed, value = response.json()
+    if parsed:
+        return compact(value)
+    text = body_text(response.body, MAX_VALUE_CHARS)
+    return truncate(text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def value_text(value: Any) -> str:
+    """A schema value: text as is, anything else as JSON."""
+    return value if isinstance(value, str) else to_json(value, indent=None)
 
 
 def compact(value: Any) -> str:
@@ -182,7 +201,7 @@ def truncate(text: str, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
-    """JSON for display; never fails on bytes, sets or dates an engine may leave in details."""
+    """JSON for display; never fails on bytes, sets or dates a report's meta may hold."""
     separators = (", ", ": ") if indent is None else None
     return json.dumps(
         value, indent=indent, ensure_ascii=False, default=jsonable, separators=separators
@@ -190,7 +209,7 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """``json.dumps`` default: the few non-JSON types details may carry, shown faithfully."""
+    """``json.dumps`` default: the few non-JSON types meta may carry, shown faithfully."""
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     if isinstance(value, (set, frozenset)):
@@ -200,9 +219,9 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _generic(key: str, value: Any) -> list[str]:
-    text = value if isinstance(value, str) else to_json(value, indent=None)
+def block(label: str, text: str) -> list[str]:
+    """``label: text`` on one line, or the label then the text indented when it has lines."""
     text = truncate(text)
     if "\n" in text:
-        return [f"{key}:", *(f"  {line}" for line in text.splitlines())]
-    return [f"{key}: {text}"]
+        return [f"{label}:", *(f"  {line}" if line else "" for line in text.splitlines())]
+    return [f"{label}: {text}"]
