@@ -20,7 +20,7 @@ from contract_tools import gate
 from contract_tools.errors import ExitCode, UsageError
 from contract_tools.fileio import write_atomic
 from contract_tools.models import Level, Report
-from contract_tools.report import FORMATS, render
+from contract_tools.report import formats, render
 from contract_tools.settings import Outputs
 
 SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
@@ -38,10 +38,10 @@ class Prepared:
 
 def prepare(outputs: Outputs) -> Prepared:
     """Everything a run's end will need, checked now."""
-    if outputs.format not in FORMATS:
+    if outputs.format not in formats():
         raise UsageError(
             f"--format: unknown report format {outputs.format!r} (expected one of: "
-            f"{', '.join(FORMATS)})"
+            f"{', '.join(formats())})"
         )
     targets: dict[str, str] = {}
     named = [

@@ -208,8 +208,7 @@ class Finding:
     def key(self) -> DriftKey:
         return DriftKey(self.operation, self.id, self.subject)
 
-    @property
-    def details(self) -> dict[str, Any]:
+    def _details(self) -> dict[str, Any]:
         """The documented ``details`` object of the JSON report."""
         data: dict[str, Any] = {}
         if self.change is not None:
@@ -236,7 +235,7 @@ class Finding:
             "operation": self.operation,
             "message": self.message,
             "count": self.count,
-            "details": self.details,
+            "details": self._details(),
         }
 
     @classmethod

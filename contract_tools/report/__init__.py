@@ -1,7 +1,8 @@
 """Reporters: pure functions of a Report, one module per format, each registered by name.
 
-``render(report, fmt, ...)`` is what the CLI and the pytest plugin call; ``FORMATS`` lists the
-registered names. A format module registers itself with ``@reporter("name")`` (see registry.py).
+``render(report, fmt, ...)`` is what the CLI and the pytest plugin call; ``formats()`` lists
+the registered names (read when asked, so a format registered later is listed too). A format
+module registers itself with ``@reporter("name")`` (see registry.py).
 """
 
 from __future__ import annotations
@@ -29,16 +30,7 @@ def render(
     return renderer(fmt)(report, RenderOptions(fail_on=fail_on, html_report=html_report))
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
-    # FORMATS is read when asked for, so a format registered after this package was imported
-    # (a test, a plugin) is listed as well as rendered.
-    if name == "FORMATS":
-        return formats()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
-    "FORMATS",
     "RenderOptions",
     "Renderer",
     "formats",

@@ -57,7 +57,7 @@ def test_details_carry_location_and_both_sides() -> None:
     (finding,) = diff_specs(base, revision)
     assert finding.level is Level.ERROR
     assert finding.message == "request body (application/json) at $.code: type string -> integer"
-    assert dict(finding.details) == {
+    assert finding.to_dict()["details"] == {
         "direction": "request",
         "media_type": "application/json",
         "location": "$.code",
