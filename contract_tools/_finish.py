@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from contract_tools import gate
 from contract_tools.errors import ExitCode, UsageError
 from contract_tools.fileio import write_atomic
 from contract_tools.models import Level, Report
+from contract_tools.redaction import redact
 from contract_tools.report import formats, render
 from contract_tools.settings import Outputs
 
@@ -34,6 +36,7 @@ class Prepared:
     outputs: Outputs
     level: Level | None
     accepted: gate.Accepted | None
+    primary: str  # the format written to --output, or to standard output
 
 
 def prepare(outputs: Outputs) -> Prepared:
@@ -43,6 +46,7 @@ def prepare(outputs: Outputs) -> Prepared:
             f"--format: unknown report format {outputs.format!r} (expected one of: "
             f"{', '.join(formats())})"
         )
+    primary = _primary(outputs)
     targets: dict[str, str] = {}
     named = [
         ("--output", outputs.output),
@@ -61,16 +65,38 @@ def prepare(outputs: Outputs) -> Prepared:
     accepted = None
     if outputs.accepted:
         accepted = gate.Accepted.load(outputs.accepted, missing_ok=outputs.update_accepted)
-    return Prepared(outputs, outputs.fail_on.level, accepted)
+    return Prepared(outputs, outputs.fail_on.level, accepted, primary)
+
+
+def _primary(outputs: Outputs) -> str:
+    """``--json -`` (any report flag given ``-``) means that report on standard output, in place
+    of the text one; two of them cannot share it."""
+    dashed = [fmt for fmt in ("json", "junit", "markdown", "html") if getattr(outputs, fmt) == "-"]
+    stdout_taken = outputs.output in (None, "-")
+    if len(dashed) > 1:
+        raise UsageError(f"--{dashed[0]} - and --{dashed[1]} - both write to standard output")
+    if dashed and stdout_taken and outputs.format != "text":
+        raise UsageError(
+            f"--{dashed[0]} - and --format {outputs.format} both write to standard output"
+        )
+    if dashed and not stdout_taken:
+        raise UsageError(
+            f"--{dashed[0]} -: standard output is free only without --output; "
+            f"write the {outputs.format} report to {outputs.output} and the {dashed[0]} one "
+            "to a file, or drop --output"
+        )
+    return dashed[0] if dashed else outputs.format
 
 
 def _check_writable(flag: str, path: str) -> None:
-    target = Path(path)
-    directory = target.parent
-    if not directory.is_dir():
-        raise UsageError(f"{flag} {path}: directory {str(directory)!r} does not exist")
+    target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        directory = str(Path(path).parent)
+        raise UsageError(f"{flag} {path}: directory {directory!r} does not exist")
     if target.is_dir():
         raise UsageError(f"{flag} {path}: is a directory, not a file")
+    if target.is_file() and not stat.S_IMODE(target.stat().st_mode) & 0o222:
+        raise UsageError(f"{flag} {path}: the file is read-only")
 
 
 def finish(
@@ -86,6 +112,10 @@ def finish(
     code is 0 when nothing at or above ``fail_on`` remains, else 1."""
     prepared = prepare(outputs)
     tell = say or (lambda text: None)
+    # Credentials given with --header never reach a file or the console, echoed bodies included.
+    report = redact(report, getattr(outputs, "header_pairs", ()))
+    if report.meta.get("redacted"):
+        tell(f"redacted {report.meta['redacted']} occurrence(s) of --header values in the output")
     day = today or dt.date.today()
     result = gate.GateResult(report=report)
     if prepared.accepted is not None:
@@ -135,14 +165,14 @@ def _write_reports(report: Report, prepared: Prepared, stdout: TextIO, tell: Say
             markdown_text = text
         write_atomic(path, text)
         written.append(path)
-    primary = render(report, out.format, fail_on=level, html_report=out.html)
+    primary = render(report, prepared.primary, fail_on=level, html_report=out.html)
     if out.output and out.output != "-":
         write_atomic(out.output, primary)
         written.insert(0, out.output)
     else:
         stdout.write(primary)
         stdout.flush()
-    if out.format == "markdown" and markdown_text is None:
+    if prepared.primary == "markdown" and markdown_text is None:
         markdown_text = primary
     if out.github_summary:
         summary_file = os.environ.get(SUMMARY_ENV)

@@ -50,9 +50,21 @@ def app_kind(app: Any) -> AppKind:
         return AppKind.ASGI
     if inspect.iscoroutinefunction(app):
         return AppKind.ASGI
-    if callable(app):
+    if callable(app) and _takes_two_arguments(app):
         return AppKind.WSGI
     raise AppLoadError(f"{type(app).__name__} object is neither a WSGI nor an ASGI app")
+
+
+def _takes_two_arguments(app: Any) -> bool:
+    """A WSGI app is called as ``app(environ, start_response)``: any other callable (a factory,
+    a helper function) is not one, and calling it per request would only make false crashes."""
+    try:
+        inspect.signature(app).bind(object(), object())
+    except TypeError:
+        return False
+    except ValueError:
+        return True  # a builtin without a signature: give it the benefit of the doubt
+    return True
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,11 @@ class AppRef:
         try:
             app_kind(obj)
         except AppLoadError as exc:
+            if not self.factory and callable(obj) and _looks_like_a_factory(obj):
+                raise AppLoadError(
+                    f"{self.text}: {attr!r} is a function that takes no request, not an app; "
+                    f"did you mean {self.module}:{attr}()?"
+                ) from None
             raise AppLoadError(f"{self.text}: {exc}") from None
         return obj
 
@@ -144,6 +161,17 @@ def _on_path(directory: str) -> Iterator[None]:
                 sys.path.remove(path)
 
 
+def _looks_like_a_factory(obj: Any) -> bool:
+    try:
+        return not any(
+            p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in inspect.signature(obj).parameters.values()
+        )
+    except (TypeError, ValueError):
+        return False
+
+
 def _import(name: str, text: str) -> Any:
     try:
         return importlib.import_module(name)
@@ -151,6 +179,9 @@ def _import(name: str, text: str) -> Any:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             raise AppLoadError(f"{text}: no module named {name!r}") from exc
         raise AppLoadError(f"{text}: importing {name!r} failed: {exc}") from exc
+    except SystemExit as exc:
+        # An app module that calls sys.exit() at import must not end the tool with its code.
+        raise AppLoadError(f"{text}: importing {name!r} called sys.exit({exc.code!r})") from None
     except Exception as exc:
         raise AppLoadError(
             f"{text}: importing {name!r} raised {type(exc).__name__}: {exc}"
@@ -175,6 +206,10 @@ def _call_factory(obj: Any, ref: AppRef) -> Any:
         pass  # builtins without a signature: just try the call
     try:
         return obj(*ref.args, **ref.kwargs)
+    except SystemExit as exc:
+        raise AppLoadError(
+            f"{ref.text}: factory {ref.attr!r} called sys.exit({exc.code!r})"
+        ) from None
     except Exception as exc:
         raise AppLoadError(
             f"{ref.text}: factory {ref.attr!r} raised {type(exc).__name__}: {exc}"

@@ -147,7 +147,7 @@ def merge(section: Section, **overrides: Any) -> Section:
     changes: dict[str, Any] = {}
     warnings = list(section.warnings)
     for name, value in overrides.items():
-        flag = "--" + name.replace("_", "-")
+        flag = _FLAG_NAMES.get(name, "--" + name.replace("_", "-"))
         if name in _RENAMED_FLAGS:
             if value is None or value is False:
                 continue
@@ -181,6 +181,14 @@ def settings_for(
 
 # --- internals --------------------------------------------------------------------------------
 
+# Settings whose flag is spelled otherwise than the key, for one-line errors that name the flag
+# the user typed.
+_FLAG_NAMES = {
+    "headers": "--header",
+    "ignore_paths": "--ignore-path",
+    "disable": "--disable-rule",
+    "database": "--database",
+}
 # Flags renamed in this release (old flag's keyword -> new setting), still taken with a warning.
 _RENAMED_FLAGS = {
     "baseline_file": ("--baseline FILE", "accepted"),

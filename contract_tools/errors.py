@@ -21,6 +21,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     LOAD_FAILED = 3
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class ContractToolsError(Exception):

@@ -121,13 +121,16 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What one side answered; ``crash`` holds a traceback (or a reason) when it failed."""
+    """What one side answered; ``crash`` holds a traceback (or a reason) when the app failed;
+    ``no_answer`` says why there was no HTTP answer at all (a timeout, a dropped connection, a
+    request the client refused to send): status 0, never equal to anything."""
 
     status: int
     headers: Pairs = ()
     body: bytes = b""
     elapsed: float = 0.0
     crash: str | None = None
+    no_answer: str | None = None
     _json: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     def header(self, name: str) -> str | None:
@@ -170,6 +173,8 @@ class Response:
             result["body_base64"] = base64.b64encode(self.body).decode("ascii")
         if self.crash:
             result["crash"] = self.crash
+        if self.no_answer:
+            result["no_answer"] = self.no_answer
         return result
 
     @classmethod
@@ -181,12 +186,13 @@ class Response:
                 if isinstance(encoded, str)
                 else str(data.get("body", "")).encode("utf-8")
             )
-            crash = data.get("crash")
+            crash, silent = data.get("crash"), data.get("no_answer")
             return cls(
                 status=int(data["status"]),
                 headers=_pairs((str(k), str(v)) for k, v in data.get("headers", ())),
                 body=body,
                 crash=str(crash) if crash else None,
+                no_answer=str(silent) if silent else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a recorded response: {exc}") from None

@@ -16,8 +16,14 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
     The file gets the mode a plain ``open(path, "w")`` would give (an existing file keeps its
     own): mkstemp's 0600 would make every report unreadable to the rest of a CI job's users.
+    A symlink is followed (its target is written, the link stays), and a read-only file is
+    refused rather than replaced: a rename would silently do both.
     """
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.is_file() and not stat.S_IMODE(target.stat().st_mode) & 0o222:
+        raise UsageError(f"{path}: the file is read-only; not replaced")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"{target}: directory {str(directory)!r} does not exist")

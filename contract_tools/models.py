@@ -355,7 +355,8 @@ _BUILT = frozenset({"command", "summary", "findings", "noise", "skipped"})
 @dataclass(frozen=True)
 class Event:
     """Progress of a run, for whoever displays it: ``start``, ``operation``, ``case``,
-    ``skipped``, ``done`` (engines never print; entry points render these)."""
+    ``skipped``, ``warning`` (with a ``message``), ``done`` (engines never print; entry points
+    render these)."""
 
     kind: str
     operation: str = ""
@@ -364,6 +365,7 @@ class Event:
     cases: int = 0
     budget: int = 0
     findings: int = 0
+    message: str = ""
 
 
 def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

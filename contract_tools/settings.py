@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,12 @@ from contract_tools.errors import UsageError
 from contract_tools.models import FailOn, Mode, Pairs
 
 SHARED_KEYS = ("fail_on", "accepted")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_BAD_VALUE = re.compile(r"[\r\n\x00]")
 DEFAULT_REASON = "accepted with --update-accepted; say why"
 DEFAULT_TIMEOUT = 30.0
-# Like Hypothesis's .hypothesis/: drifts found are replayed first on the next run.
+# Where --database without a value would put the drift store; off unless asked, since nothing
+# is written into the working directory unless asked.
 DEFAULT_DATABASE = ".contract-tools/drifts"
 # Old key -> new key, each with the warning said once per run.
 _REPORT_KEYS = ("json", "junit", "markdown", "html")
@@ -83,13 +87,15 @@ class ParitySettings(Outputs):
     seed: int | None = None
     mode: Mode = Mode.ALL
     shard: tuple[int, int] | None = None
-    database: str | None = DEFAULT_DATABASE
+    database: str | None = None  # the drift store: off unless a directory or redis:// is given
     coverage: bool = True
     shrink: bool = True
     # Requests sent (cache misses) per drift while shrinking: enough to minimise, bounded.
     shrink_budget: int = 150
     timeout: float = DEFAULT_TIMEOUT
     app_dir: str = "."
+    # State-changing requests to a server that is not on this machine need saying so.
+    allow_unsafe: bool = False
 
     @property
     def disabled_rules(self) -> tuple[str, ...]:
@@ -221,14 +227,21 @@ def _headers(value: Any) -> dict[str, str]:
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise Invalid("must map header names to string values")
-        return {k.strip(): v.strip() for k, v in value.items()}
-    result: dict[str, str] = {}
-    for item in _strings(value):
-        name, sep, header_value = item.partition(":")
-        if not sep or not name.strip():
-            raise Invalid(f"expects 'Name: value', not {item!r}")
-        result[name.strip()] = header_value.strip()
-    return result
+        pairs = [(k.strip(), v.strip()) for k, v in value.items()]
+    else:
+        pairs = []
+        for item in _strings(value):
+            name, sep, header_value = item.partition(":")
+            if not sep or not name.strip():
+                raise Invalid(f"expects 'Name: value', not {item!r}")
+            pairs.append((name.strip(), header_value.strip()))
+    for name, header_value in pairs:
+        # No HTTP client sends these: both sides would fail alike, and nothing be compared.
+        if not _TOKEN.match(name):
+            raise Invalid(f"{name!r}: a header name is a token (letters, digits, -_.!#$%&'*+^`|~)")
+        if _BAD_VALUE.search(header_value):
+            raise Invalid(f"{name}: a header value cannot hold CR, LF or NUL")
+    return dict(pairs)
 
 
 def _normalize(value: Any) -> dict[str, bool]:
@@ -277,6 +290,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "coverage": _boolean,
     "shrink": _boolean,
     "update_accepted": _boolean,
+    "allow_unsafe": _boolean,
     "prune_accepted": _boolean,
     "github_summary": _boolean,
     "normalize": _normalize,

@@ -102,3 +102,46 @@ def test_app_kinds(tmp_path: Path) -> None:
     assert app_kind(FastAPI()) is AppKind.FASTAPI
     assert app_kind(asgi) is AppKind.ASGI
     assert app_kind(wsgi) is AppKind.WSGI
+
+
+def test_a_factory_named_without_parentheses_gets_a_hint(tmp_path: Path) -> None:
+    mod = write_module(tmp_path, FLASK_SOURCE)
+    with pytest.raises(AppLoadError) as info:
+        load_app(f"{mod}:create_app", str(tmp_path))
+    assert str(info.value) == (
+        f"{mod}:create_app: 'create_app' is a function that takes no request, not an app; "
+        f"did you mean {mod}:create_app()?"
+    )
+
+
+def test_a_plain_function_is_not_a_wsgi_app() -> None:
+    def helper(x: int) -> int:
+        return x
+
+    def wsgi(environ: object, start_response: object) -> list[bytes]:
+        return []
+
+    with pytest.raises(AppLoadError, match="neither a WSGI nor an ASGI app"):
+        app_kind(helper)
+    assert app_kind(wsgi) is AppKind.WSGI
+
+
+@pytest.mark.parametrize(
+    ("source", "reference", "message"),
+    [
+        ("import sys\nsys.exit(0)\n", "{mod}:app", "importing '{mod}' called sys.exit(0)"),
+        (
+            "import sys\ndef create_app():\n    sys.exit(4)\n",
+            "{mod}:create_app()",
+            "factory 'create_app' called sys.exit(4)",
+        ),
+    ],
+)
+def test_an_app_that_exits_while_loading_is_a_load_error(
+    tmp_path: Path, source: str, reference: str, message: str
+) -> None:
+    mod = write_module(tmp_path, source)
+    ref = reference.format(mod=mod)
+    with pytest.raises(AppLoadError) as info:
+        load_app(ref, str(tmp_path))
+    assert str(info.value) == f"{ref}: {message.format(mod=mod)}"

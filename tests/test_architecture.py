@@ -21,6 +21,7 @@ LAYERS = {
     "fileio": 0,
     "config": 1,
     "settings": 1,
+    "redaction": 1,
     "apps": 2,
     "spec": 2,
     "_diff": 3,

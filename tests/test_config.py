@@ -183,7 +183,7 @@ def test_merge_validates_like_the_file() -> None:
         UsageError, match=r"^--mode must be one of positive, negative, all, not 'x'$"
     ):
         merge(ParitySettings(), mode="x")
-    with pytest.raises(UsageError, match=r"^--headers expects 'Name: value', not 'oops'$"):
+    with pytest.raises(UsageError, match=r"^--header expects 'Name: value', not 'oops'$"):
         merge(ParitySettings(), headers=["oops"])
     with pytest.raises(TypeError, match="DiffSettings has no setting 'seed'"):
         merge(DiffSettings(), seed=1)
@@ -241,3 +241,17 @@ def test_missing_explicit_config_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as info:
         load_config(tmp_path / "nope.toml")
     assert str(info.value) == f"{tmp_path / 'nope.toml'}: config file not found"
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("X-A: a\r\nb", "--header X-A: a header value cannot hold CR, LF or NUL"),
+        ("X A: b", "--header 'X A': a header name is a token (letters, digits, -_.!#$%&'*+^`|~)"),
+    ],
+)
+def test_a_header_no_client_would_send_is_a_usage_error(header: str, message: str) -> None:
+    # Sent, both sides would fail alike and nothing would be compared: refuse it up front.
+    with pytest.raises(UsageError) as info:
+        merge(ParitySettings(), headers=[header])
+    assert str(info.value) == message

@@ -55,3 +55,23 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
         write_atomic(target, "\udc80")  # a lone surrogate cannot be written as UTF-8
     assert target.read_text() == "kept"
     assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_a_symlink_is_followed_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "reports" / "parity.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_read_only_file_is_refused_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "parity.json"
+    target.write_text("keep")
+    target.chmod(0o444)
+    with pytest.raises(UsageError) as info:
+        write_atomic(target, "new")
+    assert str(info.value) == f"{target}: the file is read-only; not replaced"
+    assert target.read_text() == "keep"

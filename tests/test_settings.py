@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tools.settings import DEFAULT_DATABASE, Outputs, ParitySettings
+from contract_tools.settings import Outputs, ParitySettings
 
 
 def test_defaults_are_the_documented_ones() -> None:
@@ -10,7 +10,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert (settings.max_examples, settings.mode.value, settings.database, settings.timeout) == (
         100,
         "all",
-        DEFAULT_DATABASE,
+        None,  # no drift store unless asked: nothing is written into the working directory
         30.0,
     )
     assert settings.fail_on.level is not None and str(settings.fail_on) == "error"

@@ -1,23 +1,96 @@
-"""An ASGI app called directly in one persistent event loop; the target runs its lifespan."""
+"""An ASGI app called directly, in an event loop of its own thread; the target runs its
+lifespan.
+
+The loop runs in a daemon thread, and the caller waits for each call with a deadline. An app
+that awaits forever is cut by ``asyncio.wait_for`` inside the loop; one that blocks the loop
+itself (``time.sleep`` in an ``async def``) is noticed from outside, the loop is left behind
+and a new one started, so ``--timeout`` bounds every call. AnyIO's worker threads (FastAPI's
+sync endpoints) inherit the daemon flag from the loop thread, so a hung one never keeps the
+process alive.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 import time
 import traceback
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
+    MAX_BODY_BYTES,
     AppLoader,
     _AppTarget,
     encode_header_value,
+    no_answer,
+    on_the_wire,
+    refused,
+    unsendable,
 )
 from contract_tools.errors import AppLoadError
 from contract_tools.models import Request, Response
 from contract_tools.settings import DEFAULT_TIMEOUT
+
+T = TypeVar("T")
+# How long a loop that missed a deadline gets to show it still runs before it is left behind.
+_GRACE = 1.0
+
+
+class LoopBlocked(Exception):
+    """The app blocked its event loop past the deadline: the loop was left behind."""
+
+
+class _Loop:
+    """An event loop running forever in a daemon thread; coroutines are submitted to it."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        # What an app leaves behind in its loop (a task never awaited, a lifespan of a loop left
+        # blocked) is asyncio's log noise on stderr, not the user's business: the engine never
+        # prints. Outcomes reach the report through the answers.
+        self.loop.set_exception_handler(lambda loop, context: None)
+        self.thread = threading.Thread(
+            target=self._serve, name=f"contract-tools {name} loop", daemon=True
+        )
+        self.thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout + _GRACE)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise LoopBlocked(f"the app blocked its event loop for over {timeout:g}s") from None
+
+    def close(self, timeout: float) -> None:
+        """Cancel what is left (lifespans that never end), stop the loop, close it: no
+        'Task was destroyed but it is pending' on the way out."""
+
+        async def cancel_the_rest() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                await asyncio.wait(tasks, timeout=timeout)
+            await self.loop.shutdown_asyncgens()
+
+        try:
+            self.run(cancel_the_rest(), timeout)
+        except (LoopBlocked, RuntimeError):
+            return  # a blocked loop is left to its daemon thread
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
+        if not self.thread.is_alive():
+            self.loop.close()
 
 
 class _Lifespan:
@@ -86,20 +159,26 @@ class ASGITarget(_AppTarget):
     ) -> None:
         super().__init__(name, loader, fresh_per_case=fresh_per_case)
         self.timeout = timeout
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: _Loop | None = None
         self._lifespan: _Lifespan | None = None
         self._probe: tuple[Any, _Lifespan] | None = None  # the safe-probe instance, if built
+        # Why closing did not go cleanly (a lifespan shutdown that failed): said, never raised,
+        # so that a finished run's findings are still written.
+        self.close_problems: list[str] = []
 
-    def _run(self, coro: Any) -> Any:
-        assert self._loop is not None
-        return self._loop.run_until_complete(coro)
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self._loop is None:
+            self._loop = _Loop(self.name)
+        return self._loop.run(coro, self.timeout)
 
     def open(self) -> None:
-        if self._loop is None:
-            self._loop = asyncio.new_event_loop()
         if self._app is None:
-            self._app = self._load()
-            self._lifespan = self._start(self._app)
+            try:
+                self._app = self._load()
+                self._lifespan = self._start(self._app)
+            except LoopBlocked as exc:
+                self._loop = None
+                raise AppLoadError(f"{self.name}: the lifespan startup hung: {exc}") from None
 
     def _start(self, app: Any) -> _Lifespan:
         async def go() -> _Lifespan:
@@ -107,24 +186,25 @@ class ASGITarget(_AppTarget):
             await lifespan.startup()
             return lifespan
 
-        result: _Lifespan = self._run(go())
-        return result
+        return self._run(go())
+
+    def _stop(self, lifespan: _Lifespan) -> None:
+        try:
+            self._run(lifespan.shutdown())
+        except (AppLoadError, LoopBlocked, asyncio.TimeoutError) as exc:
+            self.close_problems.append(f"{self.name}: {exc}")
 
     def close(self) -> None:
-        if self._loop is None:
-            return
-        try:
-            if self._probe is not None:
-                self._run(self._probe[1].shutdown())
-                self._probe = None
-            if self._lifespan is not None:
-                self._run(self._lifespan.shutdown())
-                self._lifespan = None
-            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
-        finally:
-            self._loop.close()
+        if self._probe is not None:
+            self._stop(self._probe[1])
+            self._probe = None
+        if self._lifespan is not None:
+            self._stop(self._lifespan)
+            self._lifespan = None
+        if self._loop is not None:
+            self._loop.close(self.timeout)
             self._loop = None
-            self._app = None
+        self._app = None
 
     def send(self, request: Request) -> Response:
         return self._send(request, probe=False)
@@ -133,7 +213,18 @@ class ASGITarget(_AppTarget):
         return self._send(request, probe=True)
 
     def _send(self, request: Request, probe: bool) -> Response:
-        if self._loop is None or self._app is None:
+        started = time.perf_counter()
+        try:
+            return self._answer(request, probe)
+        except LoopBlocked as exc:
+            # The loop is stuck with this app in it: leave both behind. A factory target builds
+            # the next app anyway; a shared instance starts again from a fresh one.
+            self._loop = None
+            self._app = self._lifespan = self._probe = None
+            return no_answer(str(exc), started)
+
+    def _answer(self, request: Request, probe: bool) -> Response:
+        if self._app is None:
             self.open()
         which = self._instance_for(request, probe)
         if which == self._SHARED:
@@ -149,7 +240,7 @@ class ASGITarget(_AppTarget):
         try:
             return self._run(self._call(app, lifespan.state, request))
         finally:
-            self._run(lifespan.shutdown())
+            self._stop(lifespan)
 
     async def _call(self, app: Any, state: dict[str, Any], request: Request) -> Response:
         started = time.perf_counter()
@@ -179,6 +270,7 @@ class ASGITarget(_AppTarget):
         body_sent = False
         captured: dict[str, Any] = {}
         chunks: list[bytes] = []
+        size = [0]
 
         async def receive() -> dict[str, Any]:
             nonlocal body_sent
@@ -198,15 +290,31 @@ class ASGITarget(_AppTarget):
                 ]
             elif message["type"] == "http.response.body":
                 chunks.append(bytes(message.get("body", b"")))
-                if not message.get("more_body", False):
+                size[0] += len(chunks[-1])
+                if not message.get("more_body", False) or size[0] > MAX_BODY_BYTES:
                     done.set()
+                    if size[0] > MAX_BODY_BYTES:
+                        raise _Enough  # an endless stream: what was read is the answer
+
+        async def guarded() -> None:
+            # In a task, SystemExit and KeyboardInterrupt escape the event loop itself (asyncio
+            # re-raises them from run_forever), which would end the loop's thread: an
+            # endpoint's sys.exit() must stay that endpoint's crash.
+            try:
+                await app(scope, receive, send)
+            except (SystemExit, KeyboardInterrupt) as exc:
+                raise _Exited(f"{type(exc).__name__}: {exc}") from exc
 
         crash: str | None = None
         try:
-            await asyncio.wait_for(app(scope, receive, send), self.timeout)
+            await asyncio.wait_for(guarded(), self.timeout)
+        except _Enough:
+            pass
         except asyncio.TimeoutError:
-            crash = f"no complete answer within {self.timeout:g}s"
-        except Exception:
+            return no_answer(f"no complete answer within {self.timeout:g}s", started)
+        except asyncio.CancelledError:
+            raise
+        except BaseException:  # sys.exit() in an endpoint is the app's answer, not our exit
             crash = traceback.format_exc()
         finally:
             done.set()
@@ -217,10 +325,21 @@ class ASGITarget(_AppTarget):
                 elapsed=time.perf_counter() - started,
                 crash=crash or "the app returned without starting a response",
             )
+        reason = unsendable(captured["status"], captured["headers"])
+        if reason is not None:
+            return refused(reason, started)
         return Response(
             status=captured["status"],
-            headers=tuple(captured["headers"]),
+            headers=on_the_wire(captured["headers"]),
             body=b"".join(chunks),
             elapsed=time.perf_counter() - started,
             crash=crash,
         )
+
+
+class _Exited(Exception):
+    """An endpoint called sys.exit() (or raised KeyboardInterrupt): its crash."""
+
+
+class _Enough(Exception):
+    """Raised into an app that streams past MAX_BODY_BYTES: stop reading."""

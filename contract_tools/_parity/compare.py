@@ -19,6 +19,7 @@ STATUS = "status"
 BODY = "body"
 HEADER = "header"
 CRASH = "crash"
+NO_ANSWER = "no-answer"
 
 # Headers whose difference changes what a client does; any other header is a warning.
 _CONTRACT_HEADERS = frozenset({"content-type", "location", "allow"})
@@ -42,6 +43,29 @@ def is_crash(response: Response) -> bool:
     return response.crash is not None or response.status >= 500 or response.status == 0
 
 
+def silence(baseline: Response, candidate: Response) -> Difference | None:
+    """A side that gave no HTTP answer: never equal to anything, not even to another silence.
+
+    Two timeouts are not 'the same behaviour': nothing was compared, and a gate must not pass
+    on it. The legacy app alone not answering is a warning (no client relies on an answer that
+    never came); the port alone not answering, or neither, is an error.
+    """
+    if baseline.no_answer is None and candidate.no_answer is None:
+        return None
+    if baseline.no_answer is not None and candidate.no_answer is not None:
+        message = (
+            f"neither side answered (baseline: {baseline.no_answer}; "
+            f"candidate: {candidate.no_answer}): nothing was compared"
+        )
+        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message)
+    if candidate.no_answer is not None:
+        message = f"only the candidate gave no answer: {candidate.no_answer}"
+        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message)
+    assert baseline.no_answer is not None
+    message = f"only the baseline gave no answer ({baseline.no_answer}); the candidate did"
+    return Difference(NO_ANSWER, Level.WARNING, (STATUS_PATH,), message)
+
+
 def compare(
     baseline: Response,
     candidate: Response,
@@ -49,6 +73,9 @@ def compare(
     ignored: PathFilter | None = None,
 ) -> list[Difference]:
     """Differences after normalisation; ``ignored(path)`` drops noise and user-ignored paths."""
+    silent = silence(baseline, candidate)
+    if silent is not None:
+        return [silent]
     if is_crash(baseline) != is_crash(candidate):
         side = "candidate" if is_crash(candidate) else "baseline"
         crashed = candidate if side == "candidate" else baseline

@@ -1,4 +1,4 @@
-"""Exploring one operation: stored drifts first, then boundary cases, then Hypothesis draws.
+"""Exploring one operation: boundary cases first, then Hypothesis draws.
 
 ``--mode all`` is a positive and a negative run, each with its own budget: drawn from one pool,
 invalid inputs crowded out the rare valid body a drift needs (the example's 201 -> 200 was
@@ -62,7 +62,6 @@ def explore(
     max_examples: int,
     coverage: bool,
     seed: Callable[[Mode], int],
-    stored: list[Request],
     on_case: Callable[[Request, Outcome, Mode], None],
     send: Send,
 ) -> Exploration:
@@ -82,8 +81,6 @@ def explore(
         result.sent += 1
         on_case(request, outcome, current)
 
-    for request in stored:
-        case(request)
     for current, strategy in result.strategies.items():
         if coverage:
             for boundary in coverage_requests(op, current.value, max_examples):

@@ -144,6 +144,10 @@ def coverage_requests(operation: MergedOperation, mode: str, limit: int) -> list
             )
             # Several cases render to one request (dropped headers, say): read a few more.
             for case in itertools.islice(cases, limit * 4):
+                # Only the modes asked for: a positive run sends no invalid input.
+                generation = getattr(getattr(case, "meta", None), "generation", None)
+                if getattr(generation, "mode", None) not in modes:
+                    continue
                 request = render(case)
                 # Negative coverage also tries other methods on the path; a report filed under
                 # 'DELETE /books/{id}' must not hold a PATCH request, so only this method stays.
@@ -216,7 +220,9 @@ def _sendable(name: str, value: str) -> bool:
 def select(
     operations: Iterable[MergedOperation], include: Iterable[str], exclude: Iterable[str]
 ) -> list[MergedOperation]:
-    """``--include``/``--exclude``: ``"GET /books/{id}"`` (names ignored) or a regex."""
+    """``--include``/``--exclude``: ``"GET /books/{id}"`` (names ignored), a path
+    (``/books/{id}``, every method), or a regex over ``METHOD /path`` or, when it starts with
+    ``/``, over the path (``/delay/.*``)."""
     inc = [_matcher(p) for p in include]
     exc = [_matcher(p) for p in exclude]
     return [
@@ -226,13 +232,23 @@ def select(
     ]
 
 
+def unmatched(operations: Iterable[MergedOperation], patterns: Iterable[str]) -> list[str]:
+    """The patterns that match no operation: a typo must be said, not silently select nothing."""
+    ops = list(operations)
+    return [p for p in patterns if not any(_matcher(p)(op) for op in ops)]
+
+
 def _matcher(pattern: str) -> Callable[[MergedOperation], bool]:
-    method, _, path = pattern.strip().partition(" ")
+    text = pattern.strip()
+    method, _, path = text.partition(" ")
     exact = match_key(method, path.strip()) if path.strip().startswith("/") else None
+    # A bare path: what users type when they think of routes, not of 'METHOD /path' keys.
+    by_path = text.startswith("/")
+    shape = match_key("GET", text)[1] if by_path else None
     try:
-        regex: re.Pattern[str] | None = re.compile(pattern.strip())
+        regex: re.Pattern[str] | None = re.compile(text)
     except re.error as exc:
-        if exact is None:  # neither 'METHOD /path' nor a regex: say so, never match nothing
+        if exact is None and not by_path:  # neither 'METHOD /path' nor a regex: say so
             raise UsageError(
                 f"--include/--exclude {pattern!r}: not a valid regex ({exc})"
             ) from None
@@ -241,6 +257,10 @@ def _matcher(pattern: str) -> Callable[[MergedOperation], bool]:
     def matches(op: MergedOperation) -> bool:
         if exact is not None and match_key(op.method, op.path) == exact:
             return True
-        return bool(regex and regex.fullmatch(op.key))
+        if shape is not None and match_key(op.method, op.path)[1] == shape:
+            return True
+        if regex is None:
+            return False
+        return bool(regex.fullmatch(op.path if by_path else op.key))
 
     return matches

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from contract_tools._parity.case import MISSING, Outcome
-from contract_tools._parity.compare import BODY, CRASH, HEADER, STATUS, Difference
+from contract_tools._parity.compare import BODY, CRASH, HEADER, NO_ANSWER, STATUS, Difference
 from contract_tools.models import (
     DriftKey,
     Exchange,
@@ -31,9 +31,10 @@ FINDING_IDS = {
     HEADER: "header-mismatch",
     MISSING: "missing-operation",
     CRASH: "crash",
+    NO_ANSWER: "no-answer",
 }
 # Kinds whose paths say what differs without being a place that noise can cover.
-_WHOLE_ANSWER = (CRASH, MISSING)
+_WHOLE_ANSWER = (CRASH, MISSING, NO_ANSWER)
 
 
 def drift_key(operation: str, diff: Difference) -> DriftKey:

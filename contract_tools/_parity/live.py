@@ -7,14 +7,19 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from contract_tools._parity.targets import Target, _crash, encode_header_value
+from contract_tools._parity.targets import MAX_BODY_BYTES, Target, encode_header_value, no_answer
 from contract_tools.errors import AppLoadError, UsageError
 from contract_tools.models import Request, Response
 from contract_tools.settings import DEFAULT_TIMEOUT
 
 
 class URLTarget(Target):
-    """A live server, reached with httpx sending exactly the built request and nothing more."""
+    """A live server, reached through httpx's transport: exactly the built request, nothing more.
+
+    The transport, not a client: a client follows (or prepares to follow) redirects and keeps
+    cookies, and httpx raised building the redirect of a 3xx whose Set-Cookie is not ASCII. A
+    transport sends the request and returns the answer as it came.
+    """
 
     def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         parts = urlsplit(base_url)
@@ -24,16 +29,18 @@ class URLTarget(Target):
         self.base_url = base_url.rstrip("/")
         self._prefix = parts.path.rstrip("/")
         self.timeout = timeout
-        self._client: Any = None
+        self._transport: Any = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
 
     def open(self) -> None:
-        if self._client is None:
+        if self._transport is None:
             import httpx
 
             self._reachable()
-            self._client = httpx.Client(
-                timeout=self.timeout, follow_redirects=False, trust_env=False
-            )
+            self._transport = httpx.HTTPTransport(retries=0, trust_env=False)
 
     def _reachable(self) -> None:
         """A server that is not there is a target that did not load (exit 3), not a crash of
@@ -48,42 +55,63 @@ class URLTarget(Target):
             raise AppLoadError(f"{self.base_url}: cannot connect ({reason})") from None
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
 
     def send(self, request: Request) -> Response:
         import httpx
 
-        if self._client is None:
+        if self._transport is None:
             self.open()
         started = time.perf_counter()
-        # raw_path keeps '//' and '..' exactly; httpx.Request adds only Host and, for
-        # POST/PUT/PATCH, Content-Length, both of which the generator already sets.
-        url = httpx.URL(self.base_url).copy_with(
-            raw_path=(self._prefix + request.target).encode("utf-8")
-        )
-        headers = [
-            (name.encode("latin-1", "replace"), encode_header_value(v))
-            for name, v in request.headers
-        ]
-        req = httpx.Request(request.method, url, headers=headers, content=request.body or None)
+        deadline = started + self.timeout
         try:
-            resp = self._client.send(req, stream=True)
+            # raw_path keeps '//' and '..' exactly; the request carries the generator's own
+            # Host and Content-Length, and httpx adds nothing a header list already has.
+            url = httpx.URL(self.base_url).copy_with(
+                raw_path=(self._prefix + request.target).encode("utf-8")
+            )
+            headers = [
+                (name.encode("latin-1", "replace"), encode_header_value(v))
+                for name, v in request.headers
+            ]
+            req = httpx.Request(request.method, url, headers=headers, content=request.body or None)
+            req.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
+            resp = self._transport.handle_request(req)
             try:
-                # iter_raw: no decompression, exactly as the in-process targets see bodies.
-                body = b"".join(resp.iter_raw())
+                body = self._read(resp, deadline)
             finally:
                 resp.close()
         except httpx.ConnectError as exc:
             # The server went away during the run: nothing after this can be compared.
             raise AppLoadError(f"{self.base_url}: lost the connection ({exc})") from None
-        except httpx.HTTPError:
-            # A timeout or a dropped answer is what this server did with this request.
-            return _crash(0, started)
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            # A timeout, a dropped answer, a request the client would not send: no answer.
+            return no_answer(f"{type(exc).__name__}: {exc}".rstrip(": "), started)
+        except _TooSlow:
+            return no_answer(f"the answer did not complete within {self.timeout:g}s", started)
         return Response(
             status=resp.status_code,
             headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw),
             body=body,
             elapsed=time.perf_counter() - started,
         )
+
+    def _read(self, resp: Any, deadline: float) -> bytes:
+        """The raw body (no decompression, as in-process targets see bodies), within one total
+        deadline: a read timeout bounds each chunk, not a body trickling a byte a second."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.stream:
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                break  # an endless stream: what was read is the answer
+            if time.perf_counter() > deadline:
+                raise _TooSlow
+        return b"".join(chunks)
+
+
+class _TooSlow(Exception):
+    """The body kept coming past the deadline."""

@@ -25,10 +25,15 @@ def can_probe(target: Target, request: Request) -> bool:
 def probe(
     target: Target, request: Request, first: Response, normalizer: Normalizer
 ) -> set[ResponsePath] | None:
-    """Paths at which a second baseline answer differs from ``first``; None when not probed."""
-    if not can_probe(target, request):
+    """Paths at which a second baseline answer differs from ``first``; None when not probed.
+
+    An answer that never came teaches nothing (and asking again would wait a timeout again).
+    """
+    if first.no_answer is not None or not can_probe(target, request):
         return None
     second = target.send_probe(request)
+    if second.no_answer is not None:
+        return None
     return differing_paths(first, second, normalizer)
 
 

@@ -13,12 +13,18 @@ import time
 from collections.abc import Callable
 
 from contract_tools._parity.case import Judge, Outcome
-from contract_tools._parity.exploration import explore, failure_reason, operation_seed
-from contract_tools._parity.generate import MergedOperation, merge_operations, select
-from contract_tools._parity.identity import Signature, Signatures
+from contract_tools._parity.exploration import (
+    explore,
+    failure_reason,
+    modes_of,
+    operation_seed,
+)
+from contract_tools._parity.generate import MergedOperation, merge_operations, select, unmatched
+from contract_tools._parity.identity import Signature, Signatures, drift_key
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.reproduction import REDACTED, curl, pytest_snippet
+from contract_tools._parity.safety import check_safety, nothing_compared
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.store import DriftStore
@@ -65,8 +71,13 @@ class _Run:
             settings.header_pairs,
         )
         self.signatures = Signatures()
+        # Drifts only the drift store's requests showed: reported apart, never mixed into the
+        # seeded run's findings, so a seed repeats its run on every machine.
+        self.earlier = Signatures()
         self.skipped: list[dict[str, str]] = []
+        self.warnings: list[str] = []
         self.cases = 0
+        self.compared = 0  # cases where both sides answered
         self.shrink_cases = 0  # requests sent while shrinking, not part of ``cases``
         self.store = DriftStore.at(settings.database) if settings.database else None
 
@@ -75,11 +86,19 @@ class _Run:
         operations = self._operations()
         budget = self.settings.max_examples
         self.emit(Event("start", total=len(operations), budget=budget))
+        for warning in self.warnings:
+            self.emit(Event("warning", message=warning))
         with self.session:
             for index, op in enumerate(operations):
                 self.emit(Event("operation", op.key, index, len(operations), 0, budget))
                 self._operation(op, index, len(operations))
+        # Closing never raises (a lifespan shutdown that failed): said once, findings kept.
+        for target in (self.session.baseline, self.session.candidate):
+            self.warnings.extend(dict.fromkeys(getattr(target, "close_problems", ())))
         findings = self.signatures.findings(self.noise.filter, self._reproduce, self._redact)
+        if self.compared == 0:
+            findings.append(nothing_compared(len(operations), len(self.skipped), self.cases))
+        seen_before = self.earlier.findings(self.noise.filter, self._reproduce, self._redact)
         duration = time.perf_counter() - started
         self.emit(Event("done", total=len(operations), cases=self.cases, findings=len(findings)))
         return Report(
@@ -99,6 +118,12 @@ class _Run:
                 "mode": self.settings.mode.value,
                 "max_examples": self.settings.max_examples,
                 "normalization": list(self.normalizer.names),
+                **({"warnings": self.warnings} if self.warnings else {}),
+                **(
+                    {"seen_before": [f.to_dict() for f in sort_findings(seen_before)]}
+                    if self.store is not None
+                    else {}
+                ),
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),
@@ -106,15 +131,18 @@ class _Run:
 
     def _operations(self) -> list[MergedOperation]:
         settings = self.settings
-        operations = select(
-            merge_operations(self.session.specs), settings.include, settings.exclude
-        )
+        every = merge_operations(self.session.specs)
+        operations = select(every, settings.include, settings.exclude)
         if settings.include and not operations:
             raise UsageError("--include matched no operation")
+        for flag, patterns in (("--include", settings.include), ("--exclude", settings.exclude)):
+            for pattern in unmatched(every, patterns):
+                self.warnings.append(f"{flag} {pattern!r} matches no operation")
         if settings.shard is not None:
             # By position in the sorted union: every operation in exactly one of N shards.
             k, n = settings.shard
             operations = [op for i, op in enumerate(operations) if i % n == k - 1]
+        check_safety(self.session, operations, settings.allow_unsafe)
         return operations
 
     # -- one operation ---------------------------------------------------------------------
@@ -126,7 +154,6 @@ class _Run:
             return
         settings = self.settings
         budget = settings.max_examples * (2 if settings.mode is Mode.ALL else 1)
-        stored = self.store.requests(op.key) if self.store is not None else []
 
         new: dict[DriftKey, Mode] = {}  # each drift first seen here -> the mode that found it
         sent = 0
@@ -135,6 +162,8 @@ class _Run:
             nonlocal sent
             sent += 1
             self.cases += 1
+            if outcome.baseline.no_answer is None and outcome.candidate.no_answer is None:
+                self.compared += 1
             for diff in outcome.differences:
                 sig = self.signatures.record(op.key, diff, request, outcome)
                 if sig.count == 1:
@@ -147,18 +176,12 @@ class _Run:
             max_examples=settings.max_examples,
             coverage=settings.coverage,
             seed=lambda mode: operation_seed(self.seed, op, mode, settings.mode),
-            stored=stored,
             on_case=seen,
             send=self.judge,
         )
         if result.skip_reason is not None:
             self._skip(op, result.skip_reason)
             return
-        if self.store is not None:
-            # A stored drift that no longer shows was fixed: forget it.
-            for request in stored:
-                if not result.cache[request].differences:
-                    self.store.forget(op.key, request)
         if result.sent == 0 and result.failure is not None:
             self._skip(op, failure_reason(result.failure))
             return
@@ -175,7 +198,23 @@ class _Run:
                     op_seed=operation_seed(self.seed, op, mode, settings.mode),
                 )
             if self.store is not None:
-                self.store.save(op.key, sig.request)
+                self.store.save(op.key, mode.value, sig.request)
+        if self.store is not None:
+            self._seen_before(op, result.cache)
+
+    def _seen_before(self, op: MergedOperation, cache: dict[Request, Outcome]) -> None:
+        """The drift store's requests for this operation, after the seeded exploration: a drift
+        they show that the run did not find is reported apart; one that no longer shows was
+        fixed and is forgotten."""
+        assert self.store is not None
+        for mode in modes_of(self.settings.mode):
+            for request in self.store.requests(op.key, mode.value):
+                outcome = cache.get(request) or self.judge(op, request)
+                if not outcome.differences:
+                    self.store.forget(op.key, mode.value, request)
+                for diff in outcome.differences:
+                    if drift_key(op.key, diff) not in self.signatures.by_key:
+                        self.earlier.record(op.key, diff, request, outcome)
 
     def _skip(self, op: MergedOperation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})

@@ -51,7 +51,7 @@ def target_for_factory(
 
 def _target(loader: AppLoader, kind: AppKind, name: str, fresh: bool, timeout: float) -> Target:
     if kind in (AppKind.FLASK, AppKind.WSGI):
-        return WSGITarget(name, loader, fresh_per_case=fresh)
+        return WSGITarget(name, loader, fresh_per_case=fresh, timeout=timeout)
     return ASGITarget(name, loader, fresh_per_case=fresh, timeout=timeout)
 
 

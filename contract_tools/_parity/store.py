@@ -1,13 +1,18 @@
-"""The drift store: every shrunk drift request, kept between runs and replayed first.
+"""The drift store: every shrunk drift request, kept between runs and checked again.
 
-A drift found once should be checked first next time, whatever the seed. Hypothesis's example
-databases are the storage (a directory by default; Redis through ``RedisExampleDatabase`` when
-the location is a ``redis://`` URL), keyed by operation, one JSON-encoded request per value.
+A drift found once should be checked next time, whatever the seed. Stored requests are replayed
+after the seeded exploration and reported apart ("also seen before"), so a seed repeats its run
+exactly on every machine. Hypothesis's example databases are the storage (a directory; Redis
+through ``RedisExampleDatabase`` for a ``redis://`` URL), keyed by operation and generation mode
+(a positive run never replays invalid inputs), one JSON-encoded request per value. Off unless
+``--database`` says where.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
@@ -36,29 +41,39 @@ class DriftStore:
                     f"--database {location}: Redis needs the 'redis' package (pip install redis)"
                 ) from None
             return cls(RedisExampleDatabase(redis.Redis.from_url(location)))
+        path = Path(location)
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--database {location}: not a directory")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--database {location}: cannot create it ({exc.strerror})") from None
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"--database {location}: not writable")
         return cls(DirectoryBasedExampleDatabase(location))
 
-    def requests(self, operation: str) -> list[Request]:
+    def requests(self, operation: str, mode: str) -> list[Request]:
         """Stored requests of ``operation`` in a stable order; unreadable values are dropped."""
         found: list[Request] = []
-        for value in sorted(self.database.fetch(_key(operation))):
+        key = _key(operation, mode)
+        for value in sorted(self.database.fetch(key)):
             request = _decode(value)
             if request is None:
-                self.database.delete(_key(operation), value)
+                self.database.delete(key, value)
             else:
                 found.append(request)
         return found
 
-    def save(self, operation: str, request: Request) -> None:
-        self.database.save(_key(operation), _encode(request))
+    def save(self, operation: str, mode: str, request: Request) -> None:
+        self.database.save(_key(operation, mode), _encode(request))
 
-    def forget(self, operation: str, request: Request) -> None:
+    def forget(self, operation: str, mode: str, request: Request) -> None:
         """A stored request that no longer shows a drift: the drift was fixed."""
-        self.database.delete(_key(operation), _encode(request))
+        self.database.delete(_key(operation, mode), _encode(request))
 
 
-def _key(operation: str) -> bytes:
-    return _KEY_PREFIX + operation.encode("utf-8")
+def _key(operation: str, mode: str) -> bytes:
+    return _KEY_PREFIX + f"{mode}:{operation}".encode()
 
 
 def _encode(request: Request) -> bytes:

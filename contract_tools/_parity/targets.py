@@ -8,10 +8,13 @@ module: ``wsgi.py``, ``asgi.py`` (in-process apps) and ``live.py`` (a server at 
 
 from __future__ import annotations
 
+import queue
+import re
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from contract_tools.models import Request, Response
 
@@ -24,6 +27,14 @@ DEFAULT_TIMEOUT = 30.0
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 AppLoader = Callable[[], Any]
+T = TypeVar("T")
+
+# What an HTTP/1.1 server puts on the wire, and refuses to: gunicorn answers 500 when an app
+# sets a header it cannot send; uvicorn drops the connection for a status outside 100-599.
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_BAD_VALUE = re.compile(r"[\r\n\x00]")
+# An endless body (a stream that never ends) must not exhaust memory before the timeout.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 class Target:
@@ -62,6 +73,102 @@ class Target:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def unsendable(status: int, headers: Iterable[tuple[str, str]]) -> str | None:
+    """Why a real server would not send this answer as the app gave it (None: it would)."""
+    if not 100 <= status <= 599:
+        return f"status {status} is outside 100-599: a server answers 500"
+    for name, value in headers:
+        if not _TOKEN.match(name):
+            return f"header name {name!r} is not an HTTP token: a server answers 500"
+        if _BAD_VALUE.search(value):
+            return f"header {name} holds CR, LF or NUL: a server answers 500"
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            return f"header {name} value {value!r} is not latin-1: a server answers 500"
+    return None
+
+
+def on_the_wire(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Header values as a client reads them: HTTP parsers strip optional whitespace around a
+    value, so ``Set-Cookie:  =0`` arrives as ``=0`` (RFC 9110 5.5)."""
+    return tuple((name, value.strip(" \t")) for name, value in headers)
+
+
+def refused(reason: str, started: float) -> Response:
+    """The answer a real server gives when the app's answer cannot be sent: a bare 500."""
+    return Response(
+        500,
+        (("Content-Type", "text/plain"),),
+        b"Internal Server Error",
+        elapsed=time.perf_counter() - started,
+        crash=f"the app's answer cannot be sent: {reason}",
+    )
+
+
+def no_answer(reason: str, started: float) -> Response:
+    """No HTTP answer at all: never equal to anything, not even another no-answer."""
+    return Response(0, elapsed=time.perf_counter() - started, no_answer=reason)
+
+
+class _Call(Generic[T]):
+    """One call handed to a worker thread: its function, and what came of it."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self.function = function
+        self.done = threading.Event()
+        self.result: T | None = None
+        self.error: BaseException | None = None
+
+
+class Worker:
+    """A daemon thread that runs calls one at a time, so that a call can be abandoned.
+
+    A WSGI handler that never returns (or ``time.sleep``s in an ASGI loop) cannot be
+    interrupted from Python; it can only be left behind. The thread is a daemon, so a call left
+    running never keeps the process alive, and the next call gets a new thread. Exceptions
+    of every kind, ``SystemExit`` from ``sys.exit()`` in a view included, are the call's
+    outcome, never the runner's.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._queue: queue.SimpleQueue[_Call[Any] | None] | None = None
+
+    def run(self, function: Callable[[], T], timeout: float) -> _Call[T]:
+        """Run ``function`` on the worker; ``call.done`` is unset when it overran ``timeout``."""
+        if self._queue is None:
+            self._queue = queue.SimpleQueue()
+            thread = threading.Thread(
+                target=_serve, args=(self._queue,), name=f"contract-tools {self.name}", daemon=True
+            )
+            thread.start()
+        call: _Call[T] = _Call(function)
+        self._queue.put(call)
+        if not call.done.wait(timeout):
+            # Abandoned: the thread finishes (or not) on its own; the next call gets a new one.
+            self._queue.put(None)
+            self._queue = None
+        return call
+
+    def stop(self) -> None:
+        if self._queue is not None:
+            self._queue.put(None)
+            self._queue = None
+
+
+def _serve(calls: queue.SimpleQueue[_Call[Any] | None]) -> None:
+    while True:
+        call = calls.get()
+        if call is None:
+            return
+        try:
+            call.result = call.function()
+        except BaseException as exc:  # an app's SystemExit or KeyboardInterrupt is its outcome
+            call.error = exc
+        call.done.set()
 
 
 def _crash(

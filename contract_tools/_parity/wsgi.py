@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 import traceback
 from typing import Any
@@ -11,29 +12,65 @@ from urllib.parse import unquote_to_bytes
 from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
+    MAX_BODY_BYTES,
     AppLoader,
+    Worker,
     _AppTarget,
     _crash,
     encode_header_value,
+    no_answer,
+    on_the_wire,
+    refused,
+    unsendable,
 )
+from contract_tools.errors import AppLoadError
 from contract_tools.models import Request, Response
+from contract_tools.settings import DEFAULT_TIMEOUT
 
 
 class WSGITarget(_AppTarget):
-    """Calls a WSGI app with an environ built here, as a WSGI server would."""
+    """Calls a WSGI app with an environ built here, as a WSGI server would, and is as strict as
+    one about what it sends back (gunicorn answers 500 for a header it cannot send).
 
-    def __init__(self, name: str, loader: AppLoader, *, fresh_per_case: bool = False) -> None:
+    Each call runs on a worker thread bounded by ``timeout``: a handler that never returns is
+    an answer ("no answer within 30s"), not a hung run.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        loader: AppLoader,
+        *,
+        fresh_per_case: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         super().__init__(name, loader, fresh_per_case=fresh_per_case)
-        self._exc_text: str | None = None
+        self.timeout = timeout
         self._probe_app: Any = None
+        self._worker = Worker(name)
+        # Flask reports a handled exception through app.log_exception, on the calling thread.
+        self._local = threading.local()
 
     def open(self) -> None:
         if self._app is None:
-            self._app = self._load()
+            self._app = self._bounded_load()
 
     def close(self) -> None:
         self._app = None
         self._probe_app = None
+        self._worker.stop()
+
+    def _bounded_load(self) -> Any:
+        call = self._worker.run(self._load, self.timeout)
+        if not call.done.is_set():
+            raise AppLoadError(f"{self.name}: building the app did not finish in {self.timeout:g}s")
+        if call.error is not None:
+            if isinstance(call.error, AppLoadError):
+                raise call.error
+            raise AppLoadError(
+                f"{self.name}: building the app raised {type(call.error).__name__}: {call.error}"
+            )
+        return call.result
 
     def _prepare(self, app: Any) -> None:
         config = getattr(app, "config", None)
@@ -41,9 +78,10 @@ class WSGITarget(_AppTarget):
             # Flask: let its own 500 handling answer (custom 500 handlers included) as in
             # production, but record the traceback instead of logging it to stderr.
             config["PROPAGATE_EXCEPTIONS"] = False
+            local = self._local
 
             def record(exc_info: Any) -> None:
-                self._exc_text = "".join(traceback.format_exception(*exc_info))
+                local.exc_text = "".join(traceback.format_exception(*exc_info))
 
             app.log_exception = record
 
@@ -55,20 +93,35 @@ class WSGITarget(_AppTarget):
 
     def _send(self, request: Request, probe: bool) -> Response:
         which = self._instance_for(request, probe)
-        if which == self._FRESH:
-            app = self._load()
-        elif which == self._PROBE:
-            if self._probe_app is None:
-                self._probe_app = self._load()
-            app = self._probe_app
-        else:
-            if self._app is None:
-                self.open()
-            app = self._app
-        self._exc_text = None
+        if which == self._SHARED and self._app is None:
+            self.open()
+        elif which == self._PROBE and self._probe_app is None:
+            self._probe_app = self._bounded_load()
         started = time.perf_counter()
+
+        def call() -> Response:
+            if which == self._FRESH:
+                app = self._load()
+            else:
+                app = self._probe_app if which == self._PROBE else self._app
+            return self._call(app, request, started)
+
+        outcome = self._worker.run(call, self.timeout)
+        if not outcome.done.is_set():
+            return no_answer(f"no answer within {self.timeout:g}s", started)
+        if outcome.error is not None:
+            # Raised while building a fresh app, outside any request: still this side's answer.
+            error = outcome.error
+            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            return Response(500, elapsed=time.perf_counter() - started, crash=text)
+        assert outcome.result is not None
+        return outcome.result
+
+    def _call(self, app: Any, request: Request, started: float) -> Response:
+        self._local.exc_text = None
         captured: dict[str, Any] = {}
         chunks: list[bytes] = []
+        size = 0
 
         def start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -80,12 +133,16 @@ class WSGITarget(_AppTarget):
         try:
             result = app(build_environ(request), start_response)
             try:
-                chunks.extend(result)
+                for chunk in result:
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        break  # an endless stream: what was read is the answer
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        except Exception:
+        except BaseException:  # sys.exit() in a view is the app's answer, not the end of the run
             return _crash(500, started)
         if "status" not in captured:
             return Response(
@@ -94,12 +151,15 @@ class WSGITarget(_AppTarget):
                 elapsed=time.perf_counter() - started,
                 crash="the app returned without calling start_response",
             )
+        reason = unsendable(captured["status"], captured["headers"])
+        if reason is not None:
+            return refused(reason, started)
         return Response(
             status=captured["status"],
-            headers=tuple(captured["headers"]),
+            headers=on_the_wire(captured["headers"]),
             body=b"".join(chunks),
             elapsed=time.perf_counter() - started,
-            crash=self._exc_text,
+            crash=self._local.exc_text,
         )
 
 

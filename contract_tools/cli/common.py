@@ -7,7 +7,7 @@ import enum
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 import yaml
@@ -31,11 +31,22 @@ class State:
     debug = False
 
 
+class Terminated(Exception):
+    """SIGTERM: end like an interrupt, so context managers run (the cursor comes back)."""
+
+
 @contextlib.contextmanager
-def handle_errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and the error's exit code."""
+def handle_errors() -> Iterator[TextIO]:
+    """Turn library errors into one line on stderr and the error's exit code.
+
+    Yields the real standard output, and points ``sys.stdout`` at stderr meanwhile: stdout
+    belongs to the tool's documents, and an app that prints (at import, in a view) must not
+    corrupt the spec or report a user pipes somewhere.
+    """
+    stdout = sys.stdout
+    sys.stdout = sys.stderr
     try:
-        yield
+        yield stdout
     except ContractToolsError as exc:
         if State.debug:
             raise
@@ -51,6 +62,11 @@ def handle_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except Terminated:
+        err_console.print("terminated")
+        raise typer.Exit(ExitCode.TERMINATED) from None
+    finally:
+        sys.stdout = stdout
 
 
 def say(text: str) -> None:
@@ -70,13 +86,13 @@ def dump_document(doc: Any, fmt: DocFormat) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically, or to stdout when no file is given."""
+def emit(text: str, output: str | None, stdout: TextIO) -> None:
+    """Write to ``output`` atomically, or to the tool's stdout when no file is given."""
     if output and output != "-":
         write_atomic(output, text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdout.write(text)
+        stdout.flush()
 
 
 def parse_header(text: str) -> tuple[str, str]:

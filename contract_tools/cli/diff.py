@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 
 import typer
@@ -87,8 +86,7 @@ def diff(
     app_dir: AppDir = ".",
 ) -> None:
     """Compare two OpenAPI contracts and report breaking changes, rule by rule."""
-    stdout = sys.stdout
-    with handle_errors():
+    with handle_errors() as stdout:
         rule_ids, old_accepted = _split_ignore(ignore)
         settings = api.diff_settings(
             config,

@@ -28,9 +28,9 @@ def fastapi_spec(
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds to wait for a URL."),
 ) -> None:
     """Write the OpenAPI 3.1 document a FastAPI (or any ASGI) app or a URL serves, validated."""
-    with handle_errors():
+    with handle_errors() as stdout:
         doc = api.fastapi_spec(source, app_dir=app_dir, timeout=timeout)
-        emit(dump_document(doc, fmt), output)
+        emit(dump_document(doc, fmt), output, stdout)
         operations = sum(
             1 for item in (doc.get("paths") or {}).values() for key in item if key != "parameters"
         )

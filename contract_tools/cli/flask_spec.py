@@ -36,7 +36,7 @@ def flask_spec(
     app_dir: str = typer.Option(".", help="Directory put first on the import path."),
 ) -> None:
     """Introspect a Flask app's url_map into a draft OpenAPI 3.1 spec, exact to Werkzeug routing."""
-    with handle_errors():
+    with handle_errors() as stdout:
         result = api.flask_spec(
             app_ref,
             include_head=include_head,
@@ -45,7 +45,7 @@ def flask_spec(
             server_name=server_name,
             app_dir=app_dir,
         )
-        emit(dump_document(result.document, fmt), output)
+        emit(dump_document(result.document, fmt), output, stdout)
         for line in result.diagnostics:
             err_console.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
         paths = len(result.document["paths"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from contract_tools import api
 from contract_tools.cli.common import (
@@ -113,10 +113,15 @@ def parity(
     database: str | None = typer.Option(
         None,
         "--database",
-        help=f"Directory (or redis:// URL) where found drifts are kept and replayed first.  "
-        f"(default: {DEFAULT_DATABASE})",
+        help="Keep found drifts in this directory (or redis:// URL) and check them again on "
+        f"later runs, reported apart (e.g. {DEFAULT_DATABASE}; default: no store).",
     ),
-    no_database: bool = typer.Option(False, "--no-database", help="Keep no drift store."),
+    no_database: bool = typer.Option(False, "--no-database", hidden=True),
+    allow_unsafe: bool = typer.Option(
+        False,
+        "--allow-unsafe",
+        help="Allow POST/PUT/PATCH/DELETE to a URL target that is not on this machine.",
+    ),
     coverage: bool | None = typer.Option(
         None, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
     ),
@@ -126,8 +131,7 @@ def parity(
     app_dir: AppDir = ".",
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
-    stdout = sys.stdout
-    with handle_errors():
+    with handle_errors() as stdout:
         ignored: dict[str, list[str]] = {}
         for operation, pattern in (parse_ignore(p) for p in ignore_path):
             ignored.setdefault(operation, []).append(pattern)
@@ -159,6 +163,7 @@ def parity(
             github_summary=github_summary or None,
             shard=shard,
             database=False if no_database else database,
+            allow_unsafe=allow_unsafe or None,
             coverage=coverage,
             timeout=timeout,
             app_dir=app_dir if app_dir != "." else None,
@@ -166,6 +171,7 @@ def parity(
         warn(settings.warnings)
         with _Progress() as progress:
             report = api.parity(settings, progress.on_event)
+        warn(report.meta.get("warnings") or ())
         code = api.finish(report, settings, stdout=stdout, on_message=say)
         _summary(report)
     raise typer.Exit(code)
@@ -199,6 +205,10 @@ class _Progress:
             self.progress.stop()
 
     def on_event(self, event: Event) -> None:
+        if event.kind == "warning":
+            # Printed through the progress display's console, so the bar redraws below it.
+            self.progress.console.print(f"[yellow]warning:[/] {escape(event.message)}")
+            return
         if event.kind == "start" and not self.started:
             # Started on the first event, after both sides loaded: a side that fails to load
             # is one error line, not a line under an empty progress display.
@@ -231,6 +241,12 @@ class _Progress:
 def _summary(report: Report) -> None:
     from rich.table import Table
 
+    earlier = report.meta.get("seen_before")
+    if isinstance(earlier, list) and earlier:
+        say(
+            f"also seen before: {len(earlier)} drift(s) from the drift store still show "
+            "(listed apart in the JSON report as seen_before; not part of this seeded run)"
+        )
     summary = report.meta.get("summary", {})
     table = Table(title="parity", show_header=True, header_style="bold")
     for column in ("operations", "cases", "findings", "noise", "skipped", "seed", "time"):

@@ -40,7 +40,7 @@ def replay(
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for one answer."),
 ) -> None:
     """Send each recorded finding's request to both apps again and say whether it reproduces."""
-    with handle_errors():
+    with handle_errors() as stdout:
         report = api.read_report(report_file)
         results = api.replay(
             report,
@@ -55,12 +55,12 @@ def replay(
             f = result.finding
             head = f"#{result.number} {f.operation} {f.id}"
             if result.verdict == "still reproduces":
-                typer.echo(f"{head}: still reproduces ({', '.join(f.subject)})")
+                typer.echo(f"{head}: still reproduces ({', '.join(f.subject)})", file=stdout)
             elif result.verdict == "changed":
-                typer.echo(f"{head}: changed: now {result.now}")
+                typer.echo(f"{head}: changed: now {result.now}", file=stdout)
             else:
-                typer.echo(f"{head}: no longer reproduces")
+                typer.echo(f"{head}: no longer reproduces", file=stdout)
         if not results:
-            typer.echo("no findings to replay")
+            typer.echo("no findings to replay", file=stdout)
     reproduced = any(r.reproduces for r in results)
     raise typer.Exit(ExitCode.GATE_FAILED if reproduced else ExitCode.OK)

@@ -22,7 +22,7 @@ def rules(
     from contract_tools.cli.common import handle_errors
     from contract_tools.errors import UsageError
 
-    with handle_errors():
+    with handle_errors() as stdout:
         if fmt not in ("text", "json"):
             raise UsageError(f"--format: unknown format {fmt!r} (expected text or json)")
         registered = api.diff_rules()
@@ -37,14 +37,14 @@ def rules(
                 }
                 for r in registered
             ]
-            typer.echo(json.dumps(doc, indent=2))
+            typer.echo(json.dumps(doc, indent=2), file=stdout)
             return
         width = max(len(r.id) for r in registered)
         family = None
         for r in registered:
             if r.family != family:
                 family = r.family
-                typer.echo(f"{'' if r is registered[0] else chr(10)}{family}:")
+                typer.echo(f"{'' if r is registered[0] else chr(10)}{family}:", file=stdout)
             text = r.description.replace("\n", " ") if verbose else r.summary
-            typer.echo(f"  {r.id:<{width}}  {r.level!s:<7}  {r.direction!s:<8}  {text}")
-        typer.echo(f"\n{len(registered)} rules")
+            typer.echo(f"  {r.id:<{width}}  {r.level!s:<7}  {r.direction!s:<8}  {text}", file=stdout)
+        typer.echo(f"\n{len(registered)} rules", file=stdout)

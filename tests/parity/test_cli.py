@@ -64,11 +64,15 @@ def test_shard_store_and_config(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["parity", "--shard", "2/2"])
     assert result.exit_code == 0, result.output
-    # The store is written only when there is a drift to keep.
-    assert not (tmp_path / ".contract-tools").exists()
+    # Nothing is written into the working directory unless asked: no drift store by default.
     drifted = CliRunner().invoke(app, ["parity", BASE, DRIFTED, "--max-examples", "3"])
     assert drifted.exit_code == 1
-    assert any((tmp_path / ".contract-tools" / "drifts").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
+    stored = CliRunner().invoke(
+        app, ["parity", BASE, DRIFTED, "--max-examples", "3", "--database", "drifts"]
+    )
+    assert stored.exit_code == 1
+    assert any((tmp_path / "drifts").iterdir())
     bad = CliRunner().invoke(app, ["parity", "--shard", "3/2"])
     assert bad.exit_code == 2
     assert bad.stderr == "error: --shard expects K/N with 1 <= K <= N (e.g. 2/4), not '3/2'\n"

@@ -135,3 +135,21 @@ def test_a_response_never_differs_from_itself(response: Response, strict: bool) 
 def test_strict_equal_is_reflexive_and_json_differences_empty(value: Any) -> None:
     assert strict_equal(value, value)
     assert json_differences(value, json.loads(json.dumps(value))) == ([], [])
+
+
+def test_two_silences_are_never_equal() -> None:
+    silent = Response(0, no_answer="no answer within 30s")
+    [both] = compare(silent, silent)
+    assert (both.kind, both.level, both.message) == (
+        "no-answer",
+        Level.ERROR,
+        "neither side answered (baseline: no answer within 30s; candidate: no answer within "
+        "30s): nothing was compared",
+    )
+    [port] = compare(_json(200, {}), silent)
+    assert (port.level, port.message) == (
+        Level.ERROR,
+        "only the candidate gave no answer: no answer within 30s",
+    )
+    [legacy] = compare(silent, _json(200, {}))
+    assert legacy.level is Level.WARNING

@@ -44,9 +44,8 @@ def test_modes_and_seeds() -> None:
     )
 
 
-def test_every_request_is_sent_once_and_stored_ones_first() -> None:
+def test_every_request_is_sent_once() -> None:
     sent: list[Request] = []
-    stored = [Request.build("GET", "/items/7")]
 
     def send(op: MergedOperation, request: Request) -> Outcome:
         sent.append(request)
@@ -58,11 +57,9 @@ def test_every_request_is_sent_once_and_stored_ones_first() -> None:
         max_examples=20,
         coverage=True,
         seed=lambda mode: 3,
-        stored=stored + stored,
         on_case=lambda request, outcome, mode: None,
         send=send,
     )
-    assert sent[0] == stored[0]
     assert len(sent) == len(set(sent)) == result.sent == len(result.cache)
     assert result.failure is None and result.skip_reason is None
 
@@ -78,7 +75,6 @@ def test_a_target_that_aborts_the_run_is_not_a_skipped_operation() -> None:
             max_examples=5,
             coverage=False,
             seed=lambda mode: 1,
-            stored=[],
             on_case=lambda request, outcome, mode: None,
             send=send,
         )

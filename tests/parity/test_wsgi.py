@@ -94,3 +94,73 @@ def test_wsgi_factory_target_isolates_state_changing_requests() -> None:
         target.send_probe(Request.build("POST", "/a"))
     assert len(built) == 5  # a state-changing probe always gets its own app
     assert len({id(app) for app in built}) == 5
+
+
+def _strict_flask() -> Flask:
+    import sys
+    import time
+
+    app = Flask(__name__)
+
+    @app.get("/hang")
+    def hang() -> Any:
+        time.sleep(5)
+        return "late"
+
+    @app.get("/exit")
+    def leave() -> Any:
+        sys.exit(0)
+
+    @app.get("/etag/<value>")
+    def etag(value: str) -> Any:
+        return "", 200, {"ETag": value}
+
+    @app.get("/cookie")
+    def cookie() -> Any:
+        return "", 200, {"Set-Cookie": "  =0  "}
+
+    return app
+
+
+def test_a_handler_that_never_returns_is_no_answer_within_the_timeout() -> None:
+    target = WSGITarget("flask", _strict_flask, timeout=0.3)
+    with target:
+        hung = target.send(Request.build("GET", "/hang"))
+        after = target.send(Request.build("GET", "/cookie"))
+    assert (hung.status, hung.no_answer) == (0, "no answer within 0.3s")
+    assert after.status == 200  # the next call runs on a new worker
+
+
+def test_sys_exit_in_a_view_is_the_apps_crash_not_the_end_of_the_run() -> None:
+    with WSGITarget("flask", _strict_flask) as target:
+        response = target.send(Request.build("GET", "/exit"))
+    assert response.status == 500 and response.crash is not None
+    assert "SystemExit" in response.crash
+
+
+def test_what_a_real_server_would_refuse_is_a_500_on_that_side() -> None:
+    with WSGITarget("flask", _strict_flask) as target:
+        wide = target.send(Request.build("GET", "/etag/%C4%80"))  # Ā: not latin-1
+        fine = target.send(Request.build("GET", "/etag/abc"))
+    assert (wide.status, wide.crash) == (
+        500,
+        "the app's answer cannot be sent: header ETag value 'Ā' is not latin-1: a server "
+        "answers 500",
+    )
+    assert fine.status == 200 and fine.header("etag") == "abc"
+
+    def odd_status(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("700 Odd", [])
+        return [b""]
+
+    odd = WSGITarget("bare", lambda: odd_status).send(Request.build("GET", "/"))
+    assert (odd.status, odd.crash) == (
+        500,
+        "the app's answer cannot be sent: status 700 is outside 100-599: a server answers 500",
+    )
+
+
+def test_header_values_arrive_as_a_parser_reads_them() -> None:
+    with WSGITarget("flask", _strict_flask) as target:
+        response = target.send(Request.build("GET", "/cookie"))
+    assert response.header("set-cookie") == "=0"
