@@ -23,8 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from contract_tools.documents import DocumentError, dump_yaml, load_yaml
 from contract_tools.errors import LoadError, UsageError
 from contract_tools.models import DriftKey, Finding, Level, Report
 from contract_tools.settings import DEFAULT_REASON
@@ -91,11 +90,10 @@ class Accepted:
     def loads(cls, text: str, *, source: str = "<accepted>") -> Accepted:
         try:
             # YAML is a superset of JSON, so one parser reads both formats.
-            data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise LoadError(f"{source}: not valid YAML or JSON{where}") from None
+            data = load_yaml(text, dates=False)
+        except DocumentError as exc:
+            where = f" at line {exc.line}" if exc.line is not None else ""
+            raise LoadError(f"{source}: not valid YAML or JSON{where} ({exc.problem})") from None
         if data is None:
             return cls(source=source)
         if isinstance(data, Mapping):
@@ -128,7 +126,7 @@ class Accepted:
         if fmt == "json":
             return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         if fmt == "yaml":
-            return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+            return dump_yaml(doc)
         raise UsageError(f"unknown accepted-drift file format {fmt!r} (expected yaml or json)")
 
 
@@ -204,16 +202,6 @@ def update(
         if key not in known
     ]
     return Accepted(entries=tuple(_sorted([*kept, *added])), source=accepted_file.source)
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps, so a bad date is reported for its entry."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def _sorted(entries: Iterable[AcceptedEntry]) -> list[AcceptedEntry]:

@@ -207,7 +207,11 @@ def test_a_file_that_is_not_utf8_is_a_one_line_load_error(tmp_path: Path) -> Non
             "- {operation: GET /a, id: crash, reason: s}",
             "b.yaml: entry 2 (GET /a crash) duplicates entry 1",
         ),
-        ("accepted: [\n", "b.yaml: not valid YAML or JSON at line 2"),
+        (
+            "accepted: [\n",
+            "b.yaml: not valid YAML or JSON at line 2 (invalid YAML: expected the node content, "
+            "but found '<stream end>')",
+        ),
         ("entries: []", "b.yaml: unknown key 'entries' (expected version, accepted)"),
         ("just text", "b.yaml: expected a list of entries under 'accepted'"),
     ],

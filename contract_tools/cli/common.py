@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, TextIO
 
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 
+from contract_tools.documents import dump_json, dump_yaml
 from contract_tools.errors import ContractToolsError, ExitCode, UsageError
 from contract_tools.fileio import write_atomic
 from contract_tools.models import FailOn
@@ -81,9 +80,7 @@ def warn(lines: Iterable[str]) -> None:
 
 
 def dump_document(doc: Any, fmt: DocFormat) -> str:
-    if fmt is DocFormat.yaml:
-        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_yaml(doc, width=80) if fmt is DocFormat.yaml else dump_json(doc)
 
 
 def emit(text: str, output: str | None, stdout: TextIO) -> None:

@@ -35,7 +35,7 @@ from contract_tools.settings import DEFAULT_DATABASE
 
 EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
-    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 50 --json parity.json"
+    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 5 --json parity.json"
 )
 
 

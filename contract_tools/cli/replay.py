@@ -8,10 +8,7 @@ from contract_tools import api
 from contract_tools.cli.common import handle_errors, parse_header
 from contract_tools.errors import ExitCode
 
-EPILOG = (
-    "Example: contract-tools parity BASE CAND --json parity.json; "
-    "contract-tools replay parity.json --finding 2"
-)
+EPILOG = "Example (after the parity example): contract-tools replay parity.json --finding 1"
 
 
 def register(app: typer.Typer) -> None:

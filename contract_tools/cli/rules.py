@@ -46,5 +46,7 @@ def rules(
                 family = r.family
                 typer.echo(f"{'' if r is registered[0] else chr(10)}{family}:", file=stdout)
             text = r.description.replace("\n", " ") if verbose else r.summary
-            typer.echo(f"  {r.id:<{width}}  {r.level!s:<7}  {r.direction!s:<8}  {text}", file=stdout)
+            typer.echo(
+                f"  {r.id:<{width}}  {r.level!s:<7}  {r.direction!s:<8}  {text}", file=stdout
+            )
         typer.echo(f"\n{len(registered)} rules", file=stdout)
