@@ -111,6 +111,16 @@ def framework_error_pages(baseline: View, candidate: View) -> None:
             view.pop_header("content-length")
 
 
+def crash_pages(baseline: View, candidate: View) -> None:
+    """When both sides crashed with the same 5xx, only the status compares: a crash page (a
+    traceback page, gunicorn's or a2wsgi's bare 500) is nobody's contract."""
+    both = baseline.status == candidate.status and baseline.status >= 500
+    if both and baseline.response.crash is not None and candidate.response.crash is not None:
+        for view in (baseline, candidate):
+            view.body, view.body_kind = None, IGNORED
+            view.headers = {}
+
+
 def empty_body_untyped(baseline: View, candidate: View) -> None:
     """Two empty bodies (204, HEAD) are equal whatever type they claim: Flask says text/html."""
     if not baseline.response.body and not candidate.response.body:
@@ -160,6 +170,7 @@ FLASK_FASTAPI: tuple[NormalizationRule, ...] = tuple(
         media_type_only,
         json_parsed,
         framework_error_pages,
+        crash_pages,
         empty_body_untyped,
         redirect_307_308,
         redirect_location_only,

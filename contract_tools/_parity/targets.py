@@ -30,9 +30,11 @@ AppLoader = Callable[[], Any]
 T = TypeVar("T")
 
 # What an HTTP/1.1 server puts on the wire, and refuses to: gunicorn answers 500 when an app
-# sets a header it cannot send; uvicorn drops the connection for a status outside 100-599.
+# sets a header value outside SP / HTAB / VCHAR / obs-text (RFC 9110 field-value: so any other
+# control character, and anything beyond latin-1); uvicorn drops the connection for a status
+# outside 100-599.
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_BAD_VALUE = re.compile(r"[\r\n\x00]")
+_FIELD_VALUE = re.compile(r"[ \t\x21-\x7e\x80-\xff]*")
 # An endless body (a stream that never ends) must not exhaust memory before the timeout.
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -82,12 +84,12 @@ def unsendable(status: int, headers: Iterable[tuple[str, str]]) -> str | None:
     for name, value in headers:
         if not _TOKEN.match(name):
             return f"header name {name!r} is not an HTTP token: a server answers 500"
-        if _BAD_VALUE.search(value):
-            return f"header {name} holds CR, LF or NUL: a server answers 500"
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            return f"header {name} value {value!r} is not latin-1: a server answers 500"
+        if not _FIELD_VALUE.fullmatch(value):
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                return f"header {name} value {value!r} is not latin-1: a server answers 500"
+            return f"header {name} value {value!r} holds a control character: a server answers 500"
     return None
 
 

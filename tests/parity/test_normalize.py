@@ -29,6 +29,7 @@ def test_every_rule_is_named_and_documented() -> None:
         "media-type-only",
         "json-parsed",
         "framework-error-pages",
+        "crash-pages",
         "empty-body-untyped",
         "redirect-307-308",
         "redirect-location-only",
@@ -112,3 +113,18 @@ def test_empty_bodies_ignore_their_type() -> None:
     a = Response(204, (("Content-Type", "text/html; charset=utf-8"),), b"")
     left, right = Normalizer().views(a, Response(204))
     assert left.headers == right.headers == {}
+
+
+def test_two_crashes_with_one_status_compare_by_status_only() -> None:
+    ours = Response(500, (("Content-Type", "text/plain"),), b"Internal Server Error", crash="a")
+    bare = Response(500, (), b"", crash="UnicodeEncodeError")
+    left, right = Normalizer.preset().views(ours, bare)
+    assert (left.body_kind, right.body_kind, left.headers, right.headers) == (
+        "ignored",
+        "ignored",
+        {},
+        {},
+    )
+    other = Response(502, (), b"", crash="bad gateway")
+    left, right = Normalizer.preset().views(ours, other)
+    assert left.body_kind != "ignored"

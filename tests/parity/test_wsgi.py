@@ -164,3 +164,13 @@ def test_header_values_arrive_as_a_parser_reads_them() -> None:
     with WSGITarget("flask", _strict_flask) as target:
         response = target.send(Request.build("GET", "/cookie"))
     assert response.header("set-cookie") == "=0"
+
+
+def test_a_control_character_in_a_header_value_is_a_500_as_gunicorn_answers() -> None:
+    with WSGITarget("flask", _strict_flask) as target:
+        response = target.send(Request.build("GET", "/etag/%0C"))
+    assert (response.status, response.crash) == (
+        500,
+        "the app's answer cannot be sent: header ETag value '\\x0c' holds a control character: "
+        "a server answers 500",
+    )
