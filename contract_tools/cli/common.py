@@ -30,8 +30,10 @@ class State:
     debug = False
 
 
-class Terminated(Exception):
-    """SIGTERM: end like an interrupt, so context managers run (the cursor comes back)."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: end like an interrupt, so context managers run (the cursor comes back). A
+    KeyboardInterrupt, so that nothing between here and the signal (Hypothesis, the engine's
+    own 'an app failed' handling) mistakes it for a failure of the code under test."""
 
 
 @contextlib.contextmanager
@@ -58,12 +60,12 @@ def handle_errors() -> Iterator[TextIO]:
             raise
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(ExitCode.LOAD_FAILED) from None
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
     except Terminated:
         err_console.print("terminated")
         raise typer.Exit(ExitCode.TERMINATED) from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     finally:
         sys.stdout = stdout
 
