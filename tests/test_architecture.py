@@ -40,6 +40,7 @@ OWNERS = {
     "werkzeug": ("spec/flask.py", "spec/converters.py"),
     "jinja2": ("report/html.py",),
     "openapi_spec_validator": ("spec/validate.py",),
+    "jsonschema_rs": ("spec/validate.py",),
 }
 
 

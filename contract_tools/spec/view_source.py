@@ -281,12 +281,18 @@ class Frame:
         return UNKNOWN
 
 
+_SCALARS = (str, int, float, bool, bytes)
+
+
 def _wrap(obj: Any) -> Any:
-    if obj is None or isinstance(obj, (str, int, float, bool, bytes)):
+    # type(), not isinstance(): a LocalProxy (flask.request) answers isinstance by looking up
+    # the proxied object, which costs a context lookup per name.
+    kind = type(obj)
+    if obj is None or kind in _SCALARS:
         return Const(obj)
-    if isinstance(obj, tuple) and all(isinstance(v, (str, int, float, bool)) for v in obj):
+    if kind is tuple and all(type(v) in _SCALARS for v in obj):
         return Const(obj)
-    if isinstance(obj, frozenset) and all(isinstance(v, (str, int, float, bool)) for v in obj):
+    if kind is frozenset and all(type(v) in _SCALARS for v in obj):
         return Const(tuple(sorted(obj, key=repr)))
     return Obj(obj)
 
@@ -1461,13 +1467,17 @@ def _join(values: list[Any]) -> Any:
 
 
 def _none_default_parameters(function: types.FunctionType) -> frozenset[str]:
-    import inspect
-
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return frozenset()
-    return frozenset(p.name for p in parameters if p.default is None)
+    """Parameters whose default is None, read off the code object (inspect.signature is slow)."""
+    code = function.__code__
+    positional = code.co_varnames[: code.co_argcount]
+    defaults = function.__defaults__ or ()
+    found = {
+        name
+        for name, default in zip(positional[len(positional) - len(defaults) :], defaults)
+        if default is None
+    }
+    found.update(k for k, v in (function.__kwdefaults__ or {}).items() if v is None)
+    return frozenset(found)
 
 
 def _none_test(test: ast.AST) -> tuple[str, bool] | None:
