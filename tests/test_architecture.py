@@ -34,7 +34,12 @@ OWNERS = {
     "typer": ("cli/",),
     "rich": ("cli/",),
     "schemathesis": ("parity/generate.py", "parity/runner.py"),
-    "hypothesis": ("parity/generate.py", "parity/runner.py", "parity/drifts.py"),
+    "hypothesis": (
+        "parity/generate.py",
+        "parity/runner.py",
+        "parity/drifts.py",
+        "parity/learn.py",
+    ),
     "deepdiff": ("parity/compare.py",),
     "flask": ("spec/flask.py", "spec/converters.py"),
     "werkzeug": ("spec/flask.py", "spec/converters.py"),
