@@ -108,10 +108,15 @@ def _form(reading: ViewReading) -> BodyDraft:
 def _tree(table: c.Table, root: c.Ref) -> dict[str, Any]:
     """The schema of ``root`` and every key read below it."""
     children: dict[c.Ref, list[c.Ref]] = {}
-    for ref in table.facts:
-        if ref.location == root.location and len(ref.path) > len(root.path):
+    for ref in list(table.facts):
+        # Every ancestor is a node, read or not (``for line in data["lines"]`` reads no "*").
+        while ref.location == root.location and len(ref.path) > len(root.path):
             parent = c.Ref(ref.location, ref.path[:-1])
-            children.setdefault(parent, []).append(ref)
+            table.of(ref)
+            siblings = children.setdefault(parent, [])
+            if ref not in siblings:
+                siblings.append(ref)
+            ref = parent
     return _node(table, root, children)
 
 

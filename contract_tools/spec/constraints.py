@@ -502,8 +502,10 @@ def schema_of(facts: Facts) -> dict[str, Any]:
         ):
             if value is not None:
                 schema[key] = value
-    _lengths(schema, facts, kinds)
     pattern = _chars_pattern(facts)
+    folded = pattern is not None and facts.min_length is not None
+    if not (folded and facts.min_length == facts.max_length):
+        _lengths(schema, facts, kinds)
     patterns = [*([pattern] if pattern else []), *facts.patterns]
     if patterns:
         schema["pattern"] = patterns[0]
@@ -569,8 +571,7 @@ def _chars_pattern(facts: Facts) -> str | None:
     body = _char_class(facts.chars)
     low, high = facts.min_length, facts.max_length
     if low is not None and low == high:
-        # The pattern now says the length: drop the keywords that said it again.
-        facts.min_length = facts.max_length = None
+        # The pattern says the length; schema_of leaves out the keywords that would repeat it.
         return f"^{body}{{{low}}}$(?!\\n)"
     return f"^{body}{'+' if facts.chars_nonempty else '*'}$(?!\\n)"
 

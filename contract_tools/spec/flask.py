@@ -389,8 +389,9 @@ class _Builder:
             self._responses_cache[key] = found
         for status, response in found.items():
             responses.setdefault(status, _clone(response))
-        responses["default"] = {"description": "Default response"}
-        return responses
+        ordered = {status: responses[status] for status in sorted(responses)}
+        ordered["default"] = {"description": "Default response"}
+        return ordered
 
     def _hook_outcomes(self, rule: Rule) -> list[Outcome]:
         """Statuses hooks that run before the view can answer (url_value_preprocessor ...)."""

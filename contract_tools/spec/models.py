@@ -137,4 +137,4 @@ def _apply_validator(schema: dict[str, Any], validator: Any) -> None:
         regex = getattr(validator, "regex", None)
         pattern = getattr(regex, "pattern", None)
         if isinstance(pattern, str):
-            schema["pattern"] = pattern
+            schema["pattern"] = f"^(?:{pattern})"  # marshmallow uses re.match

@@ -553,7 +553,7 @@ class _Walker:
         status = self._exception_status(cls, frame)
         return _Flow(True, status)
 
-    def _exception_status(self, cls: Any, frame: Frame) -> int | None:
+    def _exception_status(self, cls: Any, frame: Frame | None) -> int | None:
         if not isinstance(cls, type):
             return None
         http = self.idioms.http_exception
@@ -618,6 +618,10 @@ class _Walker:
             return self.call(node, frame)
         if isinstance(node, ast.Tuple):
             return Tup(tuple(self.expr(e, frame) for e in node.elts))
+        if isinstance(node, (ast.List, ast.Set)) and all(
+            isinstance(e, ast.Constant) for e in node.elts
+        ):
+            return Const(tuple(e.value for e in node.elts))  # type: ignore[attr-defined]
         if isinstance(node, (ast.List, ast.ListComp, ast.Set, ast.SetComp, ast.GeneratorExp)):
             self._children(node, frame)
             return Kind("list")
@@ -837,10 +841,9 @@ class _Walker:
             if name == "getlist":
                 type_value = kwargs.get("type", args[1] if len(args) > 1 else None)
                 convert = _conversion(type_value)
+                # Werkzeug drops the values ``type`` rejects: a shorter list, never a 400.
                 read = Read(ref, default=(), convert=convert, many=True)
                 self.reading.table.read(read, required=False)
-                if convert and text:
-                    self.reading.table.converted(read, convert, falls_back=True)
                 return read
             if name == "pop" and len(args) < 2:
                 read = Read(ref)
@@ -1010,10 +1013,20 @@ class _Walker:
             )
         ):
             self.reading.models.append(Model(cls, args[0], library))
+            self._model_error(library)
             return Kind("dict") if library == "marshmallow" else Instance(cls)
         for value in args:
             self._escape(value, f"passed to {cls.__name__}.{method}", frame)
         return UNKNOWN
+
+    def _model_error(self, library: str) -> None:
+        """A refused body raises the library's ValidationError: an app handler may answer it."""
+        import sys
+
+        module = sys.modules.get(library)  # loaded by the app itself, never imported here
+        error = getattr(module, "ValidationError", None) if module is not None else None
+        if isinstance(error, type):
+            self._exception_status(error, None)
 
     # -- conditions -------------------------------------------------------------------------
 
@@ -1211,6 +1224,7 @@ class _Walker:
                 library = _model_library(callee.obj)
                 if library == "pydantic" and isinstance(item, Read):
                     self.reading.models.append(Model(callee.obj, item, library))
+                    self._model_error(library)
                     continue
             if not isinstance(item, Read):
                 continue
@@ -1384,7 +1398,11 @@ def _comparison(left: Any, op: ast.cmpop, right: Any) -> c.Formula | None:
         formula: c.Formula | None = None
         if isinstance(left, Const) and isinstance(right, Read) and isinstance(left.value, str):
             formula = c.Atom("present", Read(right.ref.child(left.value)))
-        elif isinstance(left, Read) and isinstance(right, Const):
+        elif isinstance(left, Read) and isinstance(right, (Const, Tup)):
+            if isinstance(right, Tup):
+                if not all(isinstance(item, Const) for item in right.items):
+                    return None
+                right = Const(tuple(item.value for item in right.items))
             values = right.value
             if isinstance(values, (tuple, list, frozenset, set)):
                 formula = c.Atom("member", left, tuple(values))
