@@ -218,9 +218,7 @@ class Table:
             return self._apply_literal(atom, positive)
         if isinstance(clause, AnyOf):
             return self._apply_disjunction(clause)
-        if isinstance(clause, All) and not clause.operands:
-            return True
-        return False
+        return isinstance(clause, All) and not clause.operands
 
     def _apply_disjunction(self, clause: AnyOf) -> bool:
         """``absent or F`` and ``None or F`` are what properties and nullable types say."""
@@ -358,7 +356,7 @@ class Table:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             if not facts.text and not facts.convert:
                 # Comparing anything else with a number raises: a 500, never a valid request.
-                facts.restrict({"integer", "float", "boolean"} - {"boolean"})
+                facts.restrict({"integer", "float"})
             if facts.text and not facts.convert:
                 return False  # "5" < 3 raises TypeError: text is compared only once converted
             if op == ">":
@@ -515,12 +513,16 @@ def schema_of(facts: Facts) -> dict[str, Any]:
         schema["enum"] = list(facts.enum)
     forbidden = list(facts.not_enum)
     if facts.truthy:
-        forbidden.extend(v for v in _falsy(facts, kinds, schema) if v not in forbidden)
+        for value in _falsy(facts, kinds, schema):
+            # 0 == False in Python; JSON Schema (and this list) tells them apart.
+            if not any(_same(value, f) for f in forbidden):
+                forbidden.append(value)
     if forbidden and "enum" not in schema:
         # Python's equality makes 0 == 0.0 == False; JSON Schema's enum tells false from 0.
-        schema["not"] = {"enum": forbidden} if "not" not in schema else schema["not"]
-        if schema["not"] != {"enum": forbidden}:
+        if "not" in schema:  # already "not an integer": both conditions hold
             schema["allOf"] = [*schema.get("allOf", []), {"not": {"enum": forbidden}}]
+        else:
+            schema["not"] = {"enum": forbidden}
     elif forbidden:
         schema["enum"] = [v for v in schema["enum"] if not any(_same(v, f) for f in forbidden)]
     if facts.default is not NO_DEFAULT and _json_value(facts.default):

@@ -543,7 +543,7 @@ def _idioms(app: Flask) -> Idioms:
 
 
 def _blueprints(endpoint: str) -> list[str]:
-    """``a.b.view`` -> ["a.b", "a"]: the blueprints whose hooks and handlers apply, innermost first."""
+    """``a.b.view`` -> ["a.b", "a"]: blueprints whose hooks and handlers apply, innermost first."""
     parts = endpoint.split(".")[:-1]
     return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
@@ -552,11 +552,11 @@ def _same_values(a: list[Schema], b: list[Schema]) -> bool:
     """Path parameters that accept the same values, whatever their names."""
     if len(a) != len(b):
         return False
-    return all(x["schema"] == y["schema"] for x, y in zip(a, b))
+    return all(x["schema"] == y["schema"] for x, y in zip(a, b, strict=True))
 
 
 def _rename(op: _Operation, owner: _Operation) -> None:
-    for mine, theirs in zip(op.parameters, owner.parameters):
+    for mine, theirs in zip(op.parameters, owner.parameters, strict=True):
         if mine["name"] != theirs["name"]:
             op.renamed[mine["name"]] = theirs["name"]
             mine["name"] = theirs["name"]
@@ -620,8 +620,7 @@ def _clone(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         return {
-            key: _clone(item) if type(item) in _CONTAINERS else item
-            for key, item in value.items()
+            key: _clone(item) if type(item) in _CONTAINERS else item for key, item in value.items()
         }
     if kind is list:
         return [_clone(item) if type(item) in _CONTAINERS else item for item in value]

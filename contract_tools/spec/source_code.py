@@ -16,7 +16,6 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
-
 # A top-level module installed straight into site-packages owns no directory: its neighbours
 # there are other distributions.
 _INSTALL_DIRECTORIES = frozenset(

@@ -172,7 +172,7 @@ class _Semantics:
     # -- paths and operations ----------------------------------------------------------------
 
     def _tags(self) -> Iterator[str]:
-        seen: set[str] = set()
+        seen: set[Any] = set()
         for tag in self.doc.get("tags") or []:
             name = tag.get("name") if type(tag) is dict else None
             if name in seen:

@@ -380,7 +380,7 @@ class _Walker:
                 frame.env[arg.arg] = self.expr(defaults[index - first_default], frame)
             else:
                 frame.env[arg.arg] = UNKNOWN
-        for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
             if arg.arg in kwargs:
                 frame.env[arg.arg] = kwargs[arg.arg]
             elif default is not None:
@@ -573,7 +573,7 @@ class _Walker:
         # A handler that carries on (or answers a success) makes a failed read harmless.
         swallowing = [
             flow
-            for flow, caught in zip(handlers, catches)
+            for flow, caught in zip(handlers, catches, strict=True)
             if caught and not (flow.ends and (flow.status is None or flow.status >= 400))
         ]
         inner = Frame(
@@ -695,7 +695,7 @@ class _Walker:
         if isinstance(node.op, ast.Or) and isinstance(values[0], Read) and len(values) == 2:
             fallback = values[1]
             # get_json(silent=True) or {}: missing or falsy gives the fallback
-            if isinstance(fallback, Kind) or isinstance(fallback, Const):
+            if isinstance(fallback, (Kind, Const)):
                 default = (
                     fallback.value if isinstance(fallback, Const) else _EMPTY.get(fallback.name)
                 )
@@ -712,7 +712,7 @@ class _Walker:
             return self._request_attribute(attr, node, frame)
         if isinstance(base, Obj):
             obj = base.obj
-            if isinstance(obj, types.ModuleType) or isinstance(obj, type):
+            if isinstance(obj, (types.ModuleType, type)):
                 try:
                     found = _static_attribute(obj, attr)
                 except AttributeError:
@@ -751,10 +751,10 @@ class _Walker:
                 read = Read(base.ref.child(key.value))
                 guarded = read.ref in frame.guarded
                 self.reading.table.read(read, required=not guarded, tolerant=frame.tolerant)
-                if not base.ref.path and base.ref.location in ("query", "form", "files"):
-                    if not guarded and not frame.tolerant:
-                        # a missing key is Werkzeug's BadRequestKeyError: a 400
-                        self.reading.outcome(Outcome(400, aborted=True))
+                at_root = not base.ref.path and base.ref.location in ("query", "form", "files")
+                if at_root and not guarded and not frame.tolerant:
+                    # a missing key is Werkzeug's BadRequestKeyError: a 400
+                    self.reading.outcome(Outcome(400, aborted=True))
                 return read
             self._escape(base, "read with a computed key", frame)
             return UNKNOWN
@@ -804,9 +804,8 @@ class _Walker:
             return Const(None)
         if isinstance(base, Obj) and isinstance(base.obj, _RequestMethod):
             return self._request_method(base.obj.name, node, frame)
-        if _is_request(base, func.value, self.idioms):
-            if name in ("get_json", "get_data"):
-                return self._request_method(name, node, frame)
+        if _is_request(base, func.value, self.idioms) and name in ("get_json", "get_data"):
+            return self._request_method(name, node, frame)
         return _NOT_HANDLED
 
     def _request_method(self, name: str, node: ast.Call, frame: Frame) -> Any:
@@ -894,10 +893,10 @@ class _Walker:
             return Read(read.ref, read.default, convert or read.convert)
         if obj is len and args and isinstance(args[0], Read):
             return Length(args[0])
-        if id(obj) in _JSON_LOADS and args and isinstance(args[0], Read):
-            if args[0].ref.location == "data":
-                self._body_use("json", required=True, force=True, parsed=True)
-                return Read(Ref("json"))
+        json_of_data = args and isinstance(args[0], Read) and args[0].ref.location == "data"
+        if id(obj) in _JSON_LOADS and json_of_data:
+            self._body_use("json", required=True, force=True, parsed=True)
+            return Read(Ref("json"))
         if isinstance(obj, type):
             model = self._model(obj, args, kwargs, frame)
             if model is not None:
@@ -1338,9 +1337,8 @@ def _flag(value: Any, args: list[Any], index: int) -> bool:
 
 
 def _conversion(value: Any) -> str | None:
-    if isinstance(value, Obj) and getattr(value.obj, "__name__", None) in _TYPES:
-        if value.obj in (int, float, str, bool):
-            return _TYPES[value.obj.__name__]
+    if isinstance(value, Obj) and any(value.obj is t for t in (int, float, str, bool)):
+        return _TYPES[value.obj.__name__]
     return None
 
 
@@ -1491,7 +1489,9 @@ def _none_default_parameters(function: types.FunctionType) -> frozenset[str]:
     defaults = function.__defaults__ or ()
     found = {
         name
-        for name, default in zip(positional[len(positional) - len(defaults) :], defaults)
+        for name, default in zip(
+            positional[len(positional) - len(defaults) :], defaults, strict=True
+        )
         if default is None
     }
     found.update(k for k, v in (function.__kwdefaults__ or {}).items() if v is None)

@@ -122,7 +122,7 @@ def test_a_read_guarded_by_a_membership_test_is_optional() -> None:
             return "yes"
         if "verbose" in request.args:
             request.args["verbose"]
-        return request.args["mode"] if "mode" in request.args else "plain"
+        return request.args["mode"] if "mode" in request.args else "plain"  # noqa: SIM401
 
     def strict() -> str:
         return request.args["connect"]

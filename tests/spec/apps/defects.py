@@ -26,7 +26,7 @@ def create_app() -> Flask:
         return jsonify(id=rid)
 
     @roles.delete("/<int:id>")
-    def delete_role(id: int) -> Any:  # noqa: A002 - the name pgAdmin uses
+    def delete_role(id: int) -> Any:
         return "", 204
 
     @app.get("/connect")
