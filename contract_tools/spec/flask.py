@@ -468,7 +468,10 @@ class _Builder:
         arguments = frozenset(rule.arguments) - nones
         key = (id(handler), arguments)
         if key not in self._read_cache:
-            self._read_cache[key] = read_view(handler, arguments, self.idioms)
+            reading = read_view(handler, arguments, self.idioms)
+            if reading.failure is not None:
+                self.diagnostics.append(f"view source not read: {reading.failure}")
+            self._read_cache[key] = reading
         return self._read_cache[key]
 
     def _docs(self, rule: Rule, method: str) -> tuple[str | None, str | None]:

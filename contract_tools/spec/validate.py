@@ -18,10 +18,11 @@ openapi-schema-validator); nothing is fetched over the network.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import string
 from collections.abc import Iterable, Iterator
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from contract_tools.errors import SpecError
@@ -84,7 +85,12 @@ def _document_validator(family: str) -> Any:
 
 
 def _load(package: str, path: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((resources.files(package) / path).read_text("utf-8"))
+    """A JSON file shipped in ``package``, found without importing it (that costs 0.5 s)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SpecError(f"{package} is not installed: cannot validate OpenAPI documents")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    loaded: dict[str, Any] = json.loads((root / path).read_text("utf-8"))
     return loaded
 
 

@@ -172,6 +172,7 @@ class ViewReading:
     opaque_query: list[str] = field(default_factory=list)
     opaque_body: list[str] = field(default_factory=list)
     readable: bool = False  # the view's own source was found
+    failure: str | None = None  # reading stopped on an error: nothing of this view is drafted
 
     def outcome(self, outcome: Outcome) -> None:
         if outcome not in self.outcomes:
@@ -221,7 +222,12 @@ def read_view(
         return reading
     reading.readable = True
     walker = _Walker(reading, own, idioms or Idioms({}))
-    walker.view(function, path_arguments)
+    try:
+        walker.view(function, path_arguments)
+    except Exception as exc:  # user objects are strange; a draft must never fail on one view
+        failed = ViewReading()
+        failed.failure = f"{qualified_name(function)}: {type(exc).__name__}: {exc}"[:300]
+        return failed
     return reading
 
 
@@ -919,10 +925,10 @@ class _Walker:
             if stop is not None:
                 return stop
             return returned
-        name = getattr(obj, "__name__", "")
+        name = _plain_name(obj)
         if id(obj) in _REGEX_FUNCTIONS:
             return UNKNOWN  # a match object; as a condition see _call_condition
-        if name in _SAFE_SINKS or getattr(obj, "__module__", "") in ("logging",):
+        if name in _SAFE_SINKS or _plain_module(obj) == "logging":
             return Kind("str") if name in ("str", "repr") else UNKNOWN
         for value in [*args, *kwargs.values()]:
             self._escape(value, f"passed to {name or 'a callable'}", frame)
@@ -948,14 +954,19 @@ class _Walker:
         self, callee: Lambda, args: list[Any], kwargs: dict[str, Any], frame: Frame
     ) -> Any:
         node = callee.node
+        if frame.depth >= _MAX_DEPTH or id(node) in self.stack or self.calls >= _MAX_CALLS:
+            return UNKNOWN  # a local function calling itself: one level is enough to read
+        self.calls += 1
         defining: Frame = callee.frame
-        inner = Frame(defining.function, dict(defining.env), defining.depth, returns=[])
+        inner = Frame(defining.function, dict(defining.env), frame.depth + 1, returns=[])
         self._bind(node, inner, args, kwargs)
-        if isinstance(node, ast.Lambda):
-            return self.expr(node.body, inner)
-        if frame.depth >= _MAX_DEPTH:
-            return UNKNOWN
-        self.block(node.body, inner)
+        self.stack.append(id(node))
+        try:
+            if isinstance(node, ast.Lambda):
+                return self.expr(node.body, inner)
+            self.block(node.body, inner)
+        finally:
+            self.stack.pop()
         return _join(inner.returns)
 
     def _idiom(self, idiom: str, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
@@ -1141,9 +1152,15 @@ class _Walker:
 
     def _local_predicate(self, callee: Lambda, args: list[Any], frame: Frame) -> c.Formula:
         defining: Frame = callee.frame
-        inner = Frame(defining.function, dict(defining.env), defining.depth + 1)
+        if frame.depth >= _MAX_DEPTH or id(callee.node) in self.stack:
+            return c.Opaque("a check the draft cannot read")
+        inner = Frame(defining.function, dict(defining.env), frame.depth + 1)
         self._bind(callee.node, inner, args, {})
-        formula = self._predicate_body(callee.node, inner)
+        self.stack.append(id(callee.node))
+        try:
+            formula = self._predicate_body(callee.node, inner)
+        finally:
+            self.stack.pop()
         return formula if formula is not None else c.Opaque("a check the draft cannot read")
 
     def _predicate_body(self, node: Any, frame: Frame) -> c.Formula | None:
@@ -1310,6 +1327,28 @@ def _module_functions(module: str, *names: str) -> dict[int, str]:
 _REGEX_FUNCTIONS = _module_functions("re", "fullmatch", "match", "search")
 _FINITE = _module_functions("math", "isfinite")
 _JSON_LOADS = _module_functions("json", "loads")
+
+
+_CALLABLE_TYPES = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.BuiltinMethodType,
+)
+
+
+def _plain_name(obj: Any) -> str:
+    """A function's or class's name; "" for anything else (a LocalProxy would evaluate itself,
+    and may raise outside a request)."""
+    if type(obj) in _CALLABLE_TYPES or isinstance(obj, type):
+        return str(obj.__name__)
+    return ""
+
+
+def _plain_module(obj: Any) -> str:
+    if type(obj) in _CALLABLE_TYPES or isinstance(obj, type):
+        return str(getattr(obj, "__module__", "") or "")
+    return ""
 
 
 def _static_attribute(obj: Any, attr: str) -> Any:

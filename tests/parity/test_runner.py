@@ -187,10 +187,12 @@ def _example_fastapi() -> Any:
 
 
 def test_shrinking_starts_from_the_found_example_and_reaches_a_minimal_request() -> None:
-    # The exploration's first PUT drift was /books/-236475343115012873848243382910976 with a
-    # 431-byte body of random keys; shrinking from it gives the smallest refused id and body.
+    # Negative mode: a negative id (outside the legacy contract: Werkzeug's int is unsigned)
+    # with a body the port refuses (400) where Flask never routed (404); shrinking from the
+    # first one found gives the smallest refused id and a short body. (Positive draws no longer
+    # produce such bodies: the legacy draft declares the body both sides validate.)
     options = ParityOptions(
-        max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",), coverage=False
+        max_examples=25, seed=1, mode="negative", include=("PUT /books/{id}",), coverage=False
     )
     report = _example_pair_run(options)
     [finding] = report.findings
@@ -199,12 +201,17 @@ def test_shrinking_starts_from_the_found_example_and_reaches_a_minimal_request()
     assert len(request["body"]) < 100
     assert "outside the baseline's contract" in finding.message  # still the same finding
     summary = report.meta["summary"]
-    assert summary["cases"] == 25 and 0 < summary["shrink_cases"] <= options.shrink_budget
+    assert 0 < summary["cases"] <= 25 and 0 < summary["shrink_cases"] <= options.shrink_budget
 
 
 def test_shrink_budget_bounds_the_requests_sent_while_shrinking() -> None:
     options = ParityOptions(
-        max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",), shrink_budget=3
+        max_examples=25,
+        seed=1,
+        mode="negative",
+        include=("PUT /books/{id}",),
+        shrink_budget=3,
+        coverage=False,
     )
     report = _example_pair_run(options)
     [finding] = report.findings
@@ -252,7 +259,8 @@ def test_the_pytest_snippet_fails_while_the_drift_exists_and_passes_once_fixed()
         lambda: __import__("examples.fastapi_port", fromlist=["create_app"]).create_app(),
         "examples.fastapi_port:create_app()",
     )
-    options = ParityOptions(max_examples=25, seed=1, mode="positive", include=("POST /books/",))
+    # 100: a valid book needs an existing author_id, which seed 1 first draws within 100.
+    options = ParityOptions(max_examples=100, seed=1, mode="positive", include=("POST /books/",))
     report = run_parity(baseline, candidate, resolve_specs(baseline, candidate), options)
     (finding,) = [f for f in report.findings if f.id == "status-mismatch"]
     snippet = finding.details["pytest"]
