@@ -954,11 +954,13 @@ class _Walker:
         self, callee: Lambda, args: list[Any], kwargs: dict[str, Any], frame: Frame
     ) -> Any:
         node = callee.node
-        if frame.depth >= _MAX_DEPTH or id(node) in self.stack or self.calls >= _MAX_CALLS:
-            return UNKNOWN  # a local function calling itself: one level is enough to read
-        self.calls += 1
         defining: Frame = callee.frame
-        inner = Frame(defining.function, dict(defining.env), frame.depth + 1, returns=[])
+        # A lambda or nested def is code of the function that defined it, one level below it;
+        # the stack stops one that calls itself (pgAdmin has such local recursions).
+        if defining.depth >= _MAX_DEPTH or id(node) in self.stack or self.calls >= _MAX_CALLS:
+            return UNKNOWN
+        self.calls += 1
+        inner = Frame(defining.function, dict(defining.env), defining.depth + 1, returns=[])
         self._bind(node, inner, args, kwargs)
         self.stack.append(id(node))
         try:
@@ -1152,9 +1154,9 @@ class _Walker:
 
     def _local_predicate(self, callee: Lambda, args: list[Any], frame: Frame) -> c.Formula:
         defining: Frame = callee.frame
-        if frame.depth >= _MAX_DEPTH or id(callee.node) in self.stack:
+        if defining.depth >= _MAX_DEPTH or id(callee.node) in self.stack:
             return c.Opaque("a check the draft cannot read")
-        inner = Frame(defining.function, dict(defining.env), frame.depth + 1)
+        inner = Frame(defining.function, dict(defining.env), defining.depth + 1)
         self._bind(callee.node, inner, args, {})
         self.stack.append(id(callee.node))
         try:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask.views import MethodView
+from werkzeug.local import LocalProxy
 
 from contract_tools.spec.flask import build_flask_spec
 from contract_tools.spec.view_source import ReadParameter, read_parameters
@@ -175,4 +176,33 @@ def test_query_strings_read_some_other_way_are_marked() -> None:
         "request.args .get() with a computed key in "
         "tests.spec.test_view_source.test_query_strings_read_some_other_way_are_marked"
         ".<locals>.named"
+    ]
+
+
+def _outside_a_request() -> Any:
+    raise RuntimeError("Working outside of application context.")
+
+
+# Flask-Security's localize_callback is such a proxy: evaluating it outside a request raises.
+PROXY = LocalProxy(_outside_a_request)
+
+
+def test_objects_are_looked_up_never_evaluated() -> None:
+    def view() -> Any:
+        return PROXY(request.args.get("q"))
+
+    assert read_parameters(view) == [ReadParameter("query", "q", False, {"type": "string"})]
+
+
+def test_a_local_function_that_calls_itself_is_read_once() -> None:
+    def view() -> Any:
+        def walk(n: int) -> Any:
+            if n:
+                return walk(n - 1)
+            return request.args.get("depth", "0")
+
+        return walk(3)
+
+    assert read_parameters(view) == [
+        ReadParameter("query", "depth", False, {"type": "string", "default": "0"})
     ]
