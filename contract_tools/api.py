@@ -71,8 +71,15 @@ def flask_spec(
     server_name: str | None = None,
     app_dir: str = ".",
     validate: bool = True,
+    learn: bool = False,
+    learn_examples: int = 25,
+    seed: int = 0,
 ) -> FlaskSpec:
-    """A draft OpenAPI 3.1 document of a Flask app (a reference ``module:attr`` or the app)."""
+    """A draft OpenAPI 3.1 document of a Flask app (a reference ``module:attr`` or the app).
+
+    ``learn`` exercises the app in process (a fresh instance per state-changing request; never
+    a live server) and adds the response schemas it saw, marked learned; it needs a reference.
+    """
     from contract_tools.spec.flask import FlaskSpecOptions, build_flask_spec
     from contract_tools.spec.validate import validate_openapi
 
@@ -89,9 +96,18 @@ def flask_spec(
         server_name=server_name,
     )
     result = build_flask_spec(flask_app, options)
+    document = result.document
+    if learn:
+        if not isinstance(app, str):
+            raise UsageError("--learn needs an app reference (module:attr or module:factory())")
+        from contract_tools._parity.learn import learn_responses
+
+        document = learn_responses(
+            app, document, app_dir=app_dir, max_examples=learn_examples, seed=seed
+        )
     if validate:
-        validate_openapi(result.document, f"draft spec of {name}")
-    return FlaskSpec(result.document, tuple(result.diagnostics), result.operation_count)
+        validate_openapi(document, f"draft spec of {name}")
+    return FlaskSpec(document, tuple(result.diagnostics), result.operation_count)
 
 
 def fastapi_spec(source: str | Any, *, app_dir: str = ".", timeout: float = 10.0) -> dict[str, Any]:

@@ -281,7 +281,8 @@ class SchemaChange:
     """One contract change: its direction, where it is (subject), and the two values.
 
     ``base``/``revision`` are the values on each side when the rule has values to show
-    (``has_values``); a removed operation has none.
+    (``has_values``); a removed operation has none. ``observed`` names the sides whose schema
+    was learned (``flask-spec --learn``) with how many cases it rests on: observed, not declared.
     """
 
     direction: str
@@ -289,6 +290,7 @@ class SchemaChange:
     base: Any = None
     revision: Any = None
     has_values: bool = False
+    observed: tuple[tuple[str, int], ...] = ()
 
     @property
     def subject(self) -> str:
@@ -303,18 +305,24 @@ class SchemaChange:
         if self.has_values:
             data["base"] = self.base
             data["revision"] = self.revision
+        if self.observed:
+            data["observed"] = dict(self.observed)
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SchemaChange:
         where = tuple((key, str(data[key])) for key in SUBJECT_KEYS if key in data)
         has_values = "base" in data or "revision" in data
+        observed = data.get("observed")
         return cls(
             direction=str(data.get("direction", "")),
             where=where,
             base=data.get("base"),
             revision=data.get("revision"),
             has_values=has_values,
+            observed=tuple((str(k), int(v)) for k, v in observed.items())
+            if isinstance(observed, Mapping)
+            else (),
         )
 
 

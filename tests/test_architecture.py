@@ -54,7 +54,12 @@ OWNERS = {
     "rich": ("cli/",),
     "pytest": ("pytest_plugin.py",),
     "schemathesis": ("_parity/generate.py",),
-    "hypothesis": ("_parity/generate.py", "_parity/exploration.py", "_parity/store.py"),
+    "hypothesis": (
+        "_parity/generate.py",
+        "_parity/exploration.py",
+        "_parity/store.py",
+        "_parity/learn.py",
+    ),
     "requests": ("_parity/generate.py",),
     "redis": ("_parity/store.py",),
     "deepdiff": ("_parity/compare.py",),
@@ -66,6 +71,7 @@ OWNERS = {
     "markupsafe": ("report/html.py",),
     "openapi_spec_validator": ("spec/validate.py",),
     "referencing": ("spec/validate.py",),
+    "jsonschema_rs": ("spec/validate.py",),
     "yaml": ("documents.py", "spec/sources.py", "spec/fastapi.py"),
     "tomli": ("config.py",),
 }

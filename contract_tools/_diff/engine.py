@@ -55,4 +55,5 @@ def schema_change(direction: str, details: Mapping[str, Any]) -> SchemaChange:
         base=details.get("base"),
         revision=details.get("revision"),
         has_values="base" in details or "revision" in details,
+        observed=tuple(sorted((details.get("observed") or {}).items())),
     )

@@ -34,6 +34,15 @@ def flask_spec(
         None, help="Host for servers and subdomain rules (default: SERVER_NAME or localhost)."
     ),
     app_dir: str = typer.Option(".", help="Directory put first on the import path."),
+    learn: bool = typer.Option(
+        False,
+        "--learn",
+        help="Exercise the app in process and add the response schemas seen (marked learned).",
+    ),
+    learn_examples: int = typer.Option(
+        25, "--learn-examples", min=1, help="Generated requests per operation for --learn."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of --learn's requests (repeatable)."),
 ) -> None:
     """Introspect a Flask app's url_map into a draft OpenAPI 3.1 spec, exact to Werkzeug routing."""
     with handle_errors() as stdout:
@@ -44,6 +53,9 @@ def flask_spec(
             include_static=include_static,
             server_name=server_name,
             app_dir=app_dir,
+            learn=learn,
+            learn_examples=learn_examples,
+            seed=seed,
         )
         emit(dump_document(result.document, fmt), output, stdout)
         for line in result.diagnostics:
@@ -53,4 +65,5 @@ def flask_spec(
         err_console.print(
             f"{app_ref}: {result.operations} operations on {paths} paths, "
             f"{len(result.diagnostics)} diagnostics{where}"
+            + (f"; responses learned with --seed {seed}" if learn else "")
         )

@@ -53,6 +53,9 @@ _VALIDATION_SCHEMA = "HTTPValidationError"
 _WERKZEUG_CONVERTER = "x-werkzeug-converter"
 # flask-spec marks what an unannotated app cannot tell; absence there is not a contract.
 DRAFT = "x-contract-tools-draft"
+# flask-spec --learn marks what it saw the app answer: observations, not declarations.
+SOURCE = "x-contract-tools-source"
+LEARNED = "x-contract-tools-learned"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,9 @@ class Response:
     headers: dict[str, Parameter]
     # FastAPI adds a 422 HTTPValidationError response to every operation with inputs.
     validation_artefact: bool = False
+    # flask-spec --learn: the status was only seen, not declared; media type -> cases seen.
+    learned: bool = False
+    observed: dict[str, int] = field(default_factory=dict)
 
 
 # One alternative of a security requirement: {scheme name: scopes}; alternatives are OR-ed.
@@ -357,7 +363,8 @@ class _Canonicalizer:
             security_schemes={},
             deprecated=bool(raw.get("deprecated", False)),
             operation_id=raw.get("operationId"),
-            body_unknown=body is None and "requestBody" in self._draft_unknown,
+            body_unknown=body is None
+            and ("requestBody" in self._draft_unknown or "requestBody" in _unknown(raw)),
         )
 
     def _parameter(self, raw: Any) -> Parameter:
@@ -404,15 +411,30 @@ class _Canonicalizer:
             for name, h in (resp.get("headers") or {}).items()
             if isinstance(self.deref(h), Mapping)
         }
+        observed = {}
+        if isinstance(content, Mapping):
+            for media, value in content.items():
+                learned = value.get(LEARNED) if isinstance(value, Mapping) else None
+                if isinstance(learned, Mapping) and isinstance(learned.get("cases"), int):
+                    observed[str(media).lower()] = learned["cases"]
         return Response(
             status=status,
             content=self._content(content),
             headers=headers,
             validation_artefact=artefact,
+            learned=resp.get(SOURCE) == "learned",
+            observed=observed,
         )
 
 
 # -- schema helpers (pure) ----------------------------------------------------------------------
+
+
+def _unknown(operation: Mapping[str, Any]) -> list[Any]:
+    """What an operation's own draft marker says the draft could not see."""
+    marker = operation.get(DRAFT)
+    unknown = marker.get("unknown") if isinstance(marker, Mapping) else None
+    return unknown if isinstance(unknown, list) else []
 
 
 # flask-spec writes ``$(?!\n)`` for Python validators; ECMA-262 reads that as plain ``$``.

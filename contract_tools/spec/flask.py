@@ -15,13 +15,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import flask
+import werkzeug.exceptions
+import werkzeug.utils
+import werkzeug.wrappers
 from flask import Flask
 from flask.views import MethodView
 from werkzeug.routing import Map, Rule
 
 from contract_tools.errors import AppLoadError
+from contract_tools.spec import statuses
+from contract_tools.spec.bodies import BodyDraft, request_body
 from contract_tools.spec.converters import EXTENSION, ConverterSpec, Schema, converter_schema
-from contract_tools.spec.view_source import read_parameters
+from contract_tools.spec.view_source import (
+    Idioms,
+    Outcome,
+    ViewReading,
+    parameters_of,
+    read_view,
+)
 
 UNREPRESENTABLE = "x-contract-tools-unrepresentable"
 DRAFT = "x-contract-tools-draft"
@@ -42,7 +54,7 @@ class FlaskSpecOptions:
     include_options: bool = False
     include_static: bool = False
     server_name: str | None = None
-    # Read query parameters and headers from view source (request.args.get(..., type=int)).
+    # Read the views' source: query parameters and headers, request bodies, statuses.
     infer_parameters: bool = True
     title: str | None = None
     version: str = "0.0.0"
@@ -64,12 +76,20 @@ class FlaskSpecResult:
 
 
 @dataclass
+class _Drafted:
+    parameters: list[Schema]
+    body: BodyDraft
+
+
+@dataclass
 class _Operation:
     rule: Rule
     method: str
     template: str
     parameters: list[Schema]
     shape: str
+    # rule variable -> the name the path template uses (a same-shape sibling chose it)
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def build_flask_spec(app: Any, options: FlaskSpecOptions | None = None) -> FlaskSpecResult:
@@ -94,6 +114,11 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # Everything allocated meanwhile sits in the youngest generation, and the first
+            # collection after enable() would walk all of it (0.7 s for 20,000 operations):
+            # move it to the oldest generation, where objects that survive end up anyway.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -105,7 +130,14 @@ class _Builder:
         self.diagnostics: list[str] = []
         self.unrepresentable: list[dict[str, Any]] = []
         self._schema_cache: dict[tuple[str, str | None], Schema] = {}
-        self._read_cache: dict[tuple[int, frozenset[str]], list[Schema]] = {}
+        self._read_cache: dict[tuple[int, frozenset[str]], ViewReading] = {}
+        self._hook_cache: dict[str, list[Outcome]] = {}
+        self._handler_cache: dict[tuple[str, Any, Any], list[Outcome] | None] = {}
+        self.components: dict[str, Any] = {}
+        self.idioms = _idioms(app)
+        self._empty = ViewReading()
+        self._drafted_cache: dict[int, _Drafted] = {}
+        self._responses_cache: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
 
     def build(self) -> FlaskSpecResult:
         operations: list[_Operation] = []
@@ -125,13 +157,16 @@ class _Builder:
         if self.options.server_name or self.app.config.get("SERVER_NAME"):
             document["servers"] = [{"url": f"http://{self._server_name()}"}]
         document["paths"] = paths
-        # Request bodies and response shapes live in view code, not the url_map: say so, so a
-        # diff does not read "no requestBody" as "takes no body".
+        # A body read in code the draft cannot see (a before_request hook, a library) leaves no
+        # trace: "no requestBody" stays "unknown", so a diff does not read it as "takes none".
+        inferred = ["query", "header", "requestBody", "responses"]
         document[DRAFT] = {
             "generator": "contract-tools flask-spec",
             "unknown": ["requestBody"],
-            "inferred": ["query", "header"] if self.options.infer_parameters else [],
+            "inferred": inferred if self.options.infer_parameters else [],
         }
+        if self.components:
+            document["components"] = {"schemas": dict(sorted(self.components.items()))}
         if tags:
             document["tags"] = [{"name": name} for name in sorted(tags)]
         if self.unrepresentable:
@@ -143,7 +178,17 @@ class _Builder:
     def _routable(self, rule: Rule) -> bool:
         if rule.build_only:
             return False
-        return not (rule.endpoint == "static" and not self.options.include_static)
+        return self.options.include_static or not self._static(rule)
+
+    def _static(self, rule: Rule) -> bool:
+        """The app's and every blueprint's static-files rule (``bp.static``)."""
+        if rule.endpoint == "static":
+            return True
+        view = self.app.view_functions.get(rule.endpoint)
+        return (
+            rule.endpoint.rpartition(".")[2] == "static"
+            and getattr(view, "__name__", None) == "send_static_file"
+        )
 
     def _methods(self, rule: Rule) -> list[str]:
         methods = set(rule.methods or ())
@@ -216,16 +261,22 @@ class _Builder:
 
     def _place(self, operations: list[_Operation]) -> tuple[dict[str, Any], set[str]]:
         paths: dict[str, Any] = {}
-        owner_of_shape: dict[str, str] = {}
+        owner_of_shape: dict[str, _Operation] = {}
         taken: set[tuple[str, str]] = set()
         used_ids: set[str] = set()
         tags: set[str] = set()
         multi_rule = _endpoints_with_several_rules(operations)
         for op in operations:
-            owner = owner_of_shape.setdefault(op.shape, op.template)
-            if owner != op.template:
-                self._reject(op, f"same path shape as {owner!r}, which OpenAPI cannot tell apart")
-                continue
+            owner = owner_of_shape.setdefault(op.shape, op)
+            if owner.template != op.template:
+                if not _same_values(owner.parameters, op.parameters):
+                    self._reject(
+                        op,
+                        f"same path shape as {owner.template!r}, which OpenAPI cannot tell apart",
+                    )
+                    continue
+                # Same values under other names (<int:id> beside <int:rid>): one template.
+                _rename(op, owner)
             if (op.template, op.method) in taken:
                 self._reject(op, f"{op.method} {op.template} is already served by another rule")
                 continue
@@ -263,11 +314,29 @@ class _Builder:
         if description:
             operation["description"] = description
         operation["operationId"] = _operation_id(op, multi_rule, used_ids)
-        parameters = op.parameters + self._read_parameters(rule, op.method)
+        reading = self._reading(rule, op.method)
+        drafted = self._drafted(reading)
+        parameters = op.parameters + _clone(drafted.parameters)
         if parameters:
             operation["parameters"] = parameters
-        operation["responses"] = self._responses(rule)
+        body = drafted.body
+        if body.body is not None and op.method not in ("GET", "HEAD", "DELETE", "OPTIONS"):
+            operation["requestBody"] = _clone(body.body)
+        operation["responses"] = self._responses(rule, reading)
+        marker: dict[str, Any] = {}
+        if body.unknown:
+            marker["unknown"] = ["requestBody"]
+            marker["why"] = body.unknown
+        if reading.opaque_query:
+            marker["unknown"] = [*marker.get("unknown", []), "query"]
+            marker["why"] = [*marker.get("why", []), *reading.opaque_query]
+        if reading.table.notes:
+            marker["unexpressed"] = list(dict.fromkeys(reading.table.notes))
+        if marker:
+            operation[DRAFT] = marker
         extension: dict[str, Any] = {"rule": rule.rule, "endpoint": rule.endpoint}
+        if op.renamed:
+            extension["renamed"] = dict(op.renamed)
         if not rule.strict_slashes:
             extension["strict_slashes"] = False
         if rule.defaults:
@@ -279,7 +348,18 @@ class _Builder:
         operation[RULE_EXTENSION] = extension
         return operation
 
-    def _responses(self, rule: Rule) -> dict[str, Any]:
+    def _drafted(self, reading: ViewReading) -> _Drafted:
+        """Parameters and body of one reading, built once for every rule and method it serves."""
+        drafted = self._drafted_cache.get(id(reading))
+        if drafted is None:
+            body = request_body(reading)
+            for name, schema in body.components.items():
+                self.components.setdefault(name, schema)
+            parameters = [p.to_openapi() for p in parameters_of(reading)]
+            drafted = self._drafted_cache[id(reading)] = _Drafted(parameters, body)
+        return drafted
+
+    def _responses(self, rule: Rule, reading: ViewReading) -> dict[str, Any]:
         if rule.redirect_to is not None:
             target = rule.redirect_to if isinstance(rule.redirect_to, str) else "a computed URL"
             return {
@@ -296,8 +376,68 @@ class _Builder:
                 f"equal its defaults {dict(sorted((redirect.defaults or {}).items()))}",
                 "headers": {"Location": {"schema": {"type": "string"}, "required": True}},
             }
-        responses["default"] = {"description": "Default response"}
-        return responses
+        blueprints = _blueprints(rule.endpoint)
+        key = (id(reading), tuple(blueprints))
+        found = self._responses_cache.get(key)
+        if found is None:
+            outcomes = [*reading.outcomes, *self._hook_outcomes(rule)]
+            found = statuses.responses(
+                statuses.resolve(
+                    outcomes, lambda code, exc: self._handler_outcomes(blueprints, code, exc)
+                )
+            )
+            self._responses_cache[key] = found
+        for status, response in found.items():
+            responses.setdefault(status, _clone(response))
+        ordered = {status: responses[status] for status in sorted(responses)}
+        ordered["default"] = {"description": "Default response"}
+        return ordered
+
+    def _hook_outcomes(self, rule: Rule) -> list[Outcome]:
+        """Statuses hooks that run before the view can answer (url_value_preprocessor ...)."""
+        if not self.options.infer_parameters:
+            return []
+        found: list[Outcome] = []
+        for scope in [None, *reversed(_blueprints(rule.endpoint))]:
+            key = scope or ""
+            if key not in self._hook_cache:
+                hooks = [
+                    *self.app.url_value_preprocessors.get(scope, ()),
+                    *self.app.before_request_funcs.get(scope, ()),
+                ]
+                outcomes: list[Outcome] = []
+                for hook in hooks:
+                    reading = read_view(hook, frozenset(), self.idioms)
+                    outcomes.extend(o for o in reading.outcomes if o.aborted)
+                self._hook_cache[key] = outcomes
+            found.extend(self._hook_cache[key])
+        return found
+
+    def _handler_outcomes(
+        self, blueprints: list[str], code: int | None, exception: Any
+    ) -> list[Outcome] | None:
+        """What the app's error handler for ``code`` (or ``exception``) answers, if it has one."""
+        key = (blueprints[0] if blueprints else "", code, exception)
+        if key in self._handler_cache:
+            return self._handler_cache[key]
+        handler = None
+        for scope in [*blueprints, None]:
+            by_code = self.app.error_handler_spec.get(scope, {})
+            if exception is not None:
+                for cls in exception.__mro__:
+                    handler = by_code.get(None, {}).get(cls)
+                    if handler is not None:
+                        break
+            elif code is not None:
+                handler = next(iter(by_code.get(code, {}).values()), None)
+            if handler is not None:
+                break
+        result = None
+        if handler is not None:
+            reading = read_view(handler, frozenset(), self.idioms)
+            result = [o for o in reading.outcomes if not o.aborted] or None
+        self._handler_cache[key] = result
+        return result
 
     def _defaults_redirect(self, rule: Rule) -> Rule | None:
         """The rule Werkzeug redirects to when this rule's values equal that rule's defaults."""
@@ -319,18 +459,20 @@ class _Builder:
             handler = getattr(view_class, "get", None)
         return handler or getattr(view_class, "dispatch_request", None)
 
-    def _read_parameters(self, rule: Rule, method: str) -> list[Schema]:
+    def _reading(self, rule: Rule, method: str) -> ViewReading:
         if not self.options.infer_parameters:
-            return []
+            return self._empty
         handler = self._handler(rule, method)
         # What the view receives as not-None: path values, and defaults other than None.
         nones = {key for key, value in (rule.defaults or {}).items() if value is None}
         arguments = frozenset(rule.arguments) - nones
         key = (id(handler), arguments)
         if key not in self._read_cache:
-            reads = read_parameters(handler, arguments)
-            self._read_cache[key] = [p.to_openapi() for p in reads]
-        return _clone(self._read_cache[key])
+            reading = read_view(handler, arguments, self.idioms)
+            if reading.failure is not None:
+                self.diagnostics.append(f"view source not read: {reading.failure}")
+            self._read_cache[key] = reading
+        return self._read_cache[key]
 
     def _docs(self, rule: Rule, method: str) -> tuple[str | None, str | None]:
         view = self.app.view_functions.get(rule.endpoint)
@@ -373,6 +515,55 @@ class _Builder:
 
     def _server_name(self) -> str:
         return str(self.options.server_name or self.app.config.get("SERVER_NAME") or "localhost")
+
+
+def _idioms(app: Flask) -> Idioms:
+    """The framework objects the source reader recognises, by identity."""
+    names: dict[int, str] = {}
+    for obj, name in (
+        (flask.abort, "abort"),
+        (werkzeug.exceptions.abort, "abort"),
+        (flask.jsonify, "jsonify"),
+        (flask.json.jsonify, "jsonify"),
+        (flask.make_response, "make_response"),
+        (flask.redirect, "redirect"),
+        (werkzeug.utils.redirect, "redirect"),
+        (flask.Response, "response"),
+        (werkzeug.wrappers.Response, "response"),
+        (app.response_class, "response"),
+        (flask.render_template, "render_template"),
+        (flask.render_template_string, "render_template"),
+        (flask.send_file, "send_file"),
+        (flask.send_from_directory, "send_file"),
+        (flask.request, "request"),
+    ):
+        names[id(obj)] = name
+    handled: dict[type, Any] = {}
+    for by_code in app.error_handler_spec.values():
+        for cls, handler in by_code.get(None, {}).items():
+            handled.setdefault(cls, handler)
+    return Idioms(names, werkzeug.exceptions.HTTPException, handled)
+
+
+def _blueprints(endpoint: str) -> list[str]:
+    """``a.b.view`` -> ["a.b", "a"]: blueprints whose hooks and handlers apply, innermost first."""
+    parts = endpoint.split(".")[:-1]
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _same_values(a: list[Schema], b: list[Schema]) -> bool:
+    """Path parameters that accept the same values, whatever their names."""
+    if len(a) != len(b):
+        return False
+    return all(x["schema"] == y["schema"] for x, y in zip(a, b, strict=True))
+
+
+def _rename(op: _Operation, owner: _Operation) -> None:
+    for mine, theirs in zip(op.parameters, owner.parameters, strict=True):
+        if mine["name"] != theirs["name"]:
+            op.renamed[mine["name"]] = theirs["name"]
+            mine["name"] = theirs["name"]
+    op.template = owner.template
 
 
 def _implemented_methods(view_class: Any) -> set[str] | None:
@@ -429,11 +620,17 @@ def _operation_id(op: _Operation, multi_rule: set[tuple[str, str]], used: set[st
 
 def _clone(value: Any) -> Any:
     """Copy a JSON tree; several times faster than copy.deepcopy, which keeps a memo."""
-    if isinstance(value, dict):
-        return {key: _clone(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_clone(item) for item in value]
+    kind = type(value)
+    if kind is dict:
+        return {
+            key: _clone(item) if type(item) in _CONTAINERS else item for key, item in value.items()
+        }
+    if kind is list:
+        return [_clone(item) if type(item) in _CONTAINERS else item for item in value]
     return value
+
+
+_CONTAINERS = (dict, list)
 
 
 def _example_value(schema: Schema) -> str:

@@ -68,33 +68,27 @@ def test_every_operation_positive_mode_finds_exactly_the_listed_drifts(tmp_path:
         # 1: default limit 10 -> 20 (two path sets: with and without more than 10 items shown)
         ("body-mismatch", "GET /books/", ("$.items[*]", "$.limit")),
         ("body-mismatch", "GET /books/", ("$.limit",)),
-        # 2: 201 -> 200 on create
-        ("status-mismatch", "POST /books/", ("status",)),
+        # 2 and 5 need bodies this budget does not draw: the legacy draft now declares the
+        # bodies, so positive mode sends only bodies both sides call valid (5 shows only with
+        # an invalid one), and 2 needs an existing author_id. The --mode all test below has the
+        # budget for both; `diff` reports both from the declared contracts.
         # 3: author -> author_name
         ("body-mismatch", "GET /books/{book_id}", ("$.author", "$.author_name")),
         # 4: DELETE not ported
         ("missing-operation", "DELETE /books/{book_id}", ("status",)),
-        # 5: FastAPI's own 422 for an invalid author body
-        ("status-mismatch", "POST /authors/", ("status",)),
         # 6: Decimal total as a string vs a number (reached through the port's example id)
         ("body-mismatch", "GET /orders/{order_id}", ("$.total",)),
     }
     # Requests outside the legacy contract (Werkzeug's float needs a dot; ids are unsigned):
     # reported, but as warnings, since no client keeping to the legacy contract sends them.
     warnings = {(f.id, f.operation) for f in report.findings if f.level is Level.WARNING}
-    assert warnings == {
-        ("status-mismatch", "GET /books/cheaper-than/{price}"),
-        ("status-mismatch", "PUT /books/{book_id}"),
-    }
+    assert warnings == {("status-mismatch", "GET /books/cheaper-than/{price}")}
     assert all(
         "outside the baseline's contract" in f.message
         for f in report.findings
         if f.level is Level.WARNING
     )
-    assert report.noise == (
-        {"operation": "GET /", "paths": ["$.served_at"]},
-        {"operation": "POST /books/", "paths": ["$.created_at"]},
-    )
+    assert report.noise == ({"operation": "GET /", "paths": ["$.served_at"]},)
     assert report.skipped == ()
 
 
@@ -109,8 +103,12 @@ DRIFT_OPERATIONS = (
 
 
 def test_mode_all_finds_every_drift_with_its_own_positive_budget(tmp_path: Path) -> None:
-    """--mode all (the default) once missed drift 2: invalid inputs crowded out valid bodies."""
-    include = [arg for op in DRIFT_OPERATIONS for arg in ("--include", op)]
+    """--mode all (the default) once missed drift 2: invalid inputs crowded out valid bodies.
+
+    Drift 2 needs a valid book by an existing author_id: with the legacy draft's body in the
+    mix, seed 1 first draws one within 100 examples. Each operation has its own seed, so that
+    budget is given to POST /books/ alone, in a second run."""
+    include = [arg for op in DRIFT_OPERATIONS if op != "POST /books/" for arg in ("--include", op)]
     report = run_parity_cli(tmp_path, "--mode", "all", "--max-examples", "25", *include)
     errors = {
         (f.id, f.operation, tuple(f.details["paths"]))
@@ -122,7 +120,6 @@ def test_mode_all_finds_every_drift_with_its_own_positive_budget(tmp_path: Path)
         # The framework difference of MIGRATION_FACTS: ?limit=abc falls back to the default in
         # Flask (the legacy draft says so), FastAPI answers 422.
         ("status-mismatch", "GET /books/", ("status",)),
-        ("status-mismatch", "POST /books/", ("status",)),  # 2
         ("body-mismatch", "GET /books/{book_id}", ("$.author", "$.author_name")),  # 3
         ("missing-operation", "DELETE /books/{book_id}", ("status",)),  # 4
         ("status-mismatch", "POST /authors/", ("status",)),  # 5
@@ -136,4 +133,12 @@ def test_mode_all_finds_every_drift_with_its_own_positive_budget(tmp_path: Path)
         ("status-mismatch", "GET /books/{book_id}"),
         ("status-mismatch", "GET /orders/{order_id}"),
     }
-    assert report.noise == ({"operation": "POST /books/", "paths": ["$.created_at"]},)
+    created = run_parity_cli(
+        tmp_path, "--mode", "all", "--max-examples", "100", "--include", "POST /books/"
+    )
+    assert {
+        (f.id, f.operation, tuple(f.details["paths"]))
+        for f in created.findings
+        if f.level is Level.ERROR
+    } == {("status-mismatch", "POST /books/", ("status",))}  # 2
+    assert created.noise == ({"operation": "POST /books/", "paths": ["$.created_at"]},)

@@ -8,10 +8,12 @@ from tests.parity.example_pair import run_example_pair
 
 
 def test_shrinking_starts_from_the_found_example_and_reaches_a_minimal_request() -> None:
-    # The exploration's first PUT drift was /books/-236475343115012873848243382910976 with a
-    # 431-byte body of random keys; shrinking from it gives the smallest refused id and body.
+    # Negative mode: a negative id (outside the legacy contract: Werkzeug's int is unsigned)
+    # with a body the port refuses where Flask never routed (404); shrinking from the first one
+    # found gives the smallest refused id and a short body. (Positive draws no longer produce
+    # such bodies: the legacy draft declares the body both sides validate.)
     report = run_example_pair(
-        max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",), coverage=False
+        max_examples=25, seed=1, mode="negative", include=("PUT /books/{id}",), coverage=False
     )
     [finding] = report.findings
     assert finding.exchange is not None
@@ -20,12 +22,17 @@ def test_shrinking_starts_from_the_found_example_and_reaches_a_minimal_request()
     assert len(request.body) < 100
     assert "outside the baseline's contract" in finding.message  # still the same finding
     summary = report.meta["summary"]
-    assert summary["cases"] == 25 and 0 < summary["shrink_cases"] <= 150
+    assert 0 < summary["cases"] <= 25 and 0 < summary["shrink_cases"] <= 150
 
 
 def test_shrink_budget_bounds_the_requests_sent_while_shrinking() -> None:
     report = run_example_pair(
-        max_examples=25, seed=1, mode="positive", include=("PUT /books/{id}",), shrink_budget=3
+        max_examples=25,
+        seed=1,
+        mode="negative",
+        include=("PUT /books/{id}",),
+        shrink_budget=3,
+        coverage=False,
     )
     [finding] = report.findings
     assert report.meta["summary"]["shrink_cases"] <= 3

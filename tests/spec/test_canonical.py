@@ -166,3 +166,35 @@ def test_draft_marks_absent_bodies_unknown() -> None:
     assert spec.operations[("PUT", "/a")].body_unknown is False
     del doc["x-contract-tools-draft"]
     assert canonicalize(doc).operations[("POST", "/a")].body_unknown is False
+
+
+def test_an_operations_own_draft_marker_and_learned_responses() -> None:
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/a": {
+                "post": {
+                    "x-contract-tools-draft": {"unknown": ["requestBody"], "why": ["raw body"]},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object"},
+                                    "x-contract-tools-source": "learned",
+                                    "x-contract-tools-learned": {"cases": 4},
+                                }
+                            },
+                        },
+                        "404": {"description": "seen", "x-contract-tools-source": "learned"},
+                    },
+                }
+            }
+        },
+    }
+    operation = canonicalize(doc).operations[("POST", "/a")]
+    assert operation.body_unknown is True
+    assert operation.responses["200"].observed == {"application/json": 4}
+    assert operation.responses["200"].learned is False
+    assert operation.responses["404"].learned is True
+    assert operation.responses["200"].content == {"application/json": {"type": ["object"]}}

@@ -187,7 +187,7 @@ def test_redirect_rules_document_their_308(document: dict[str, Any]) -> None:
         }
     }
     page = document["paths"]["/page/{page}"]["get"]["responses"]
-    assert list(page) == ["308", "default"]
+    assert list(page) == ["200", "308", "default"]
     assert page["308"]["description"] == (
         "Permanent redirect to /page/ when the path values equal its defaults {'page': 1}"
     )
@@ -397,3 +397,127 @@ def test_bundled_legacy_example_exact_paths_methods_and_schemas() -> None:
         "converter IsbnConverter: to_python may reject values its regex matches; "
         "set 'openapi_schema' on the class for an exact schema"
     ]
+
+
+def test_same_values_under_another_name_share_one_template() -> None:
+    """pgAdmin 4: DELETE /role/<int:id> beside GET /role/<int:rid> is one path, renamed."""
+    from tests.spec.apps.defects import create_app
+
+    result = build_flask_spec(create_app())
+    validate_openapi(result.document, "defects")
+    role = result.document["paths"]["/roles/{rid}"]
+    assert [p["name"] for p in role["delete"]["parameters"]] == ["rid"]
+    assert role["delete"][RULE_EXTENSION] == {
+        "rule": "/roles/<int:id>",
+        "endpoint": "roles.delete_role",
+        "renamed": {"id": "rid"},
+    }
+    assert UNREPRESENTABLE not in result.document
+    assert result.diagnostics == []
+
+
+def test_blueprint_static_routes_are_left_out_like_the_apps() -> None:
+    from tests.spec.apps.defects import create_app
+
+    app = create_app()
+    assert "roles.static" in app.view_functions
+    assert "/roles/static/{filename}" not in build_flask_spec(app).document["paths"]
+    included = build_flask_spec(app, FlaskSpecOptions(include_static=True)).document["paths"]
+    assert "/roles/static/{filename}" in included
+
+
+def test_a_view_named_static_in_a_blueprint_is_still_documented() -> None:
+    app = Flask("named")
+    bp = Blueprint("pages", __name__)
+
+    @bp.get("/static-page")
+    def static() -> str:
+        return "a page"
+
+    app.register_blueprint(bp)
+    assert list(build_flask_spec(app).document["paths"]) == ["/static-page"]
+
+
+BOOK_BODY = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "author_id": {"type": "integer"},
+        "isbn": {"type": "string", "pattern": "^97[89]\\d{10}$(?!\\n)"},
+        "price": {"type": "number", "minimum": 0, "maximum": 10000},
+        "year": {"type": "integer", "minimum": 1450, "maximum": 2100},
+    },
+    "required": ["title", "author_id", "isbn", "price", "year"],
+}
+
+
+def test_bundled_legacy_example_bodies_and_statuses() -> None:
+    from examples.legacy_flask import create_app
+
+    document = build_flask_spec(create_app()).document
+    paths = document["paths"]
+
+    def body(method: str, path: str) -> Any:
+        return paths[path][method]["requestBody"]
+
+    assert (
+        body("post", "/books/")
+        == body("put", "/books/{book_id}")
+        == {
+            "required": True,
+            "content": {"application/json": {"schema": BOOK_BODY}},
+            "x-contract-tools-source": "view",
+        }
+    )
+    assert body("post", "/authors/")["content"]["application/json"]["schema"] == {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "country": {"type": "string", "pattern": "^[A-Za-z]{2}$(?!\\n)"},
+        },
+        "required": ["name", "country"],
+    }
+    statuses = {
+        f"{method.upper()} {path}": list(op["responses"])
+        for path, item in paths.items()
+        for method, op in item.items()
+    }
+    assert statuses == {
+        "GET /": ["200", "default"],
+        "GET /authors/": ["200", "default"],
+        "POST /authors/": ["201", "400", "default"],
+        "GET /authors/country/{code}": ["200", "default"],
+        "GET /authors/{author_id}": ["200", "404", "default"],
+        "GET /books/": ["200", "default"],
+        "POST /books/": ["201", "400", "404", "409", "default"],
+        "GET /books/cheaper-than/{price}": ["200", "default"],
+        "GET /books/isbn/{isbn}": ["200", "404", "default"],
+        "GET /books/page/": ["200", "default"],
+        "GET /books/page/{page}": ["200", "308", "default"],
+        "GET /books/search": ["200", "default"],
+        "GET /books/sorted/{field}": ["200", "default"],
+        "GET /books/{book_id}": ["200", "404", "default"],
+        "PUT /books/{book_id}": ["200", "400", "404", "409", "default"],
+        "DELETE /books/{book_id}": ["204", "404", "default"],
+        "GET /books/{book_id}/attachments/{name}": ["200", "404", "default"],
+        "POST /books/{book_id}/stock/{delta}": ["200", "400", "404", "409", "default"],
+        "GET /catalogue": ["308"],
+        "GET /health": ["200", "default"],
+        "GET /orders/": ["200", "default"],
+        "GET /orders/{order_id}": ["200", "404", "default"],
+        "GET /shops/{shop_id}/": ["200", "404", "default"],
+        "GET /shops/{shop_id}/inventory": ["200", "404", "default"],
+    }
+    # Every 404 is the app's JSON handler, routing misses included; 409 comes from a helper.
+    assert paths["/books/{book_id}"]["delete"]["responses"]["404"] == {
+        "description": "Not Found",
+        "content": {"application/json": {}},
+        "x-contract-tools-source": "view",
+    }
+    assert paths["/books/"]["post"]["x-contract-tools-draft"] == {
+        "unexpressed": [
+            "examples.legacy_flask.books.check_references:68: 400 when not fits(author_id) or "
+            "conn.execute('SELECT 1 FROM authors WHERE id = ?', (author_id,)).fetchone(..."
+        ]
+    }
+    assert paths["/health"]["get"]["responses"]["200"]["content"] == {"text/plain": {}}

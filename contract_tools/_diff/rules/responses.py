@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract_tools._diff.pair import RESPONSE_BODY, OperationPair
 from contract_tools._diff.registry import Direction, Hit, rule
-from contract_tools._diff.rules._helpers import schema_hits
+from contract_tools._diff.rules._helpers import observed, observed_note, schema_hits
 from contract_tools.models import Level
 from contract_tools.spec.canonical import Operation
 
@@ -50,7 +50,12 @@ def _removed_statuses(pair: OperationPair, success: bool) -> Iterator[Hit]:
         if status in revision.responses or status in replaced or status == "default":
             continue
         if status.startswith("2") == success:
-            yield Hit(f"response status {status} was removed", {"status": status})
+            details: dict[str, object] = {"status": status}
+            seen = observed(pair, status)
+            note = f" {observed_note(seen)}" if seen else ""
+            if seen:
+                details["observed"] = seen
+            yield Hit(f"response status {status} was removed{note}", details)
 
 
 @rule(RESPONSE_SUCCESS_STATUS_REMOVED, Level.ERROR, Direction.RESPONSE)
@@ -105,10 +110,12 @@ def response_media_type_removed(pair: OperationPair) -> Iterator[Hit]:
             continue
         for media in response.content:
             if media not in other.content:
-                yield Hit(
-                    f"response {status} media type {media} was removed",
-                    {"status": status, "media_type": media},
-                )
+                details: dict[str, object] = {"status": status, "media_type": media}
+                seen = observed(pair, status, media)
+                if seen:
+                    details["observed"] = seen
+                note = f" {observed_note(seen)}" if seen else ""
+                yield Hit(f"response {status} media type {media} was removed{note}", details)
 
 
 @rule(RESPONSE_MEDIA_TYPE_ADDED, Level.INFO, Direction.RESPONSE)
