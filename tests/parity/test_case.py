@@ -97,4 +97,4 @@ def test_what_the_baseline_disagrees_with_itself_on_is_noise_not_drift() -> None
     decide = judge(base, cand, specs)
     [diff] = decide(op, Request.build("GET", "/a")).differences
     assert [str(p) for p in diff.paths] == ["$.n"]
-    assert decide.noise.to_report() == ({"operation": "GET /a", "paths": ["$.at"]},)
+    assert decide.noise.to_report() == ({"operation": "GET /a", "shape": "2xx", "paths": ["$.at"]},)
