@@ -49,7 +49,7 @@ def request_shape(request: Request, baseline: Response) -> str:
     status class. Paths noisy for one shape are not noise for another.
     """
     parts = []
-    keys = sorted({name for name, _ in request.query})
+    keys = _names(name for name, _ in request.query)
     if keys:
         parts.append("query=" + ",".join(keys))
     if request.body:
@@ -64,8 +64,17 @@ def _body_shape(body: bytes) -> str:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return "bytes"
     if isinstance(value, Mapping):
-        return "{" + ",".join(sorted(map(str, value))) + "}"
+        return "{" + ",".join(_names(map(str, value))) + "}"
     return type(value).__name__
+
+
+# Keys a client would send: identifiers. Generated junk keys (additionalProperties) are left
+# out of a shape, or every case would be a shape of its own and no noise would be shared.
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,39}$")
+
+
+def _names(keys: Iterable[str]) -> list[str]:
+    return sorted({key for key in keys if _NAME.match(key)})
 
 
 class NoiseBook:
