@@ -4,12 +4,18 @@
 an accepted-drift rule changes in one place. ``prepare`` checks everything a run will need
 before it runs (formats, directories, the accepted-drift file), so that a typo fails in a
 second instead of after a long parity run.
+
+Beside the report files of a parity run (the directory of the first one) it also writes what
+the reports point to: ``parity-tests/test_finding_<n>.py``, one pytest file per finding that
+fails while the drift exists, and ``parity-bodies/<sha256>.bin``, the large non-text request
+bodies the curl lines read with ``--data-binary @file`` (run them from that directory).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable
@@ -20,7 +26,7 @@ from typing import TextIO
 from contract_tools import gate
 from contract_tools.errors import ExitCode, UsageError
 from contract_tools.fileio import write_atomic
-from contract_tools.models import Level, Report
+from contract_tools.models import Finding, Level, Report
 from contract_tools.redaction import redact
 from contract_tools.report import formats, render
 from contract_tools.settings import Outputs
@@ -107,9 +113,13 @@ def finish(
     say: Say | None = None,
     today: dt.date | None = None,
     summary_line: bool = False,
+    verbose: bool = False,
+    on_report: Callable[[Report], None] | None = None,
 ) -> ExitCode:
     """Apply accepted drift, write every report, update the accepted file if asked; the exit
-    code is 0 when nothing at or above ``fail_on`` remains, else 1."""
+    code is 0 when nothing at or above ``fail_on`` remains, else 1. ``verbose``: the primary
+    report on standard output shows each finding's evidence (a file always does).
+    ``on_report`` receives the report as written (accepted drift applied)."""
     prepared = prepare(outputs)
     tell = say or (lambda text: None)
     # Credentials given with --header never reach a file or the console, echoed bodies included.
@@ -124,7 +134,10 @@ def finish(
         if outputs.update_accepted:
             result = _update(report, prepared.accepted, outputs, day, tell)
     final = result.report
-    written = _write_reports(final, prepared, stdout or sys.stdout, tell)
+    if on_report is not None:
+        on_report(final)
+    written = _write_reports(final, prepared, stdout or sys.stdout, tell, verbose)
+    _write_companions(final, outputs, tell)
     if summary_line:
         counts = final.counts()
         where = f" -> {', '.join(written)}" if written else ""
@@ -154,7 +167,9 @@ def _update(
     return gate.apply(report, updated, today)
 
 
-def _write_reports(report: Report, prepared: Prepared, stdout: TextIO, tell: Say) -> list[str]:
+def _write_reports(
+    report: Report, prepared: Prepared, stdout: TextIO, tell: Say, verbose: bool
+) -> list[str]:
     out = prepared.outputs
     level = prepared.level
     written: list[str] = []
@@ -165,8 +180,12 @@ def _write_reports(report: Report, prepared: Prepared, stdout: TextIO, tell: Say
             markdown_text = text
         write_atomic(path, text)
         written.append(path)
-    primary = render(report, prepared.primary, fail_on=level, html_report=out.html)
-    if out.output and out.output != "-":
+    to_file = bool(out.output and out.output != "-")
+    # A file keeps everything; the terminal gets causes and one line per finding unless -v.
+    primary = render(
+        report, prepared.primary, fail_on=level, html_report=out.html, verbose=verbose or to_file
+    )
+    if out.output and to_file:
         write_atomic(out.output, primary)
         written.insert(0, out.output)
     else:
@@ -185,15 +204,76 @@ def _write_reports(report: Report, prepared: Prepared, stdout: TextIO, tell: Say
     return written
 
 
+def _write_companions(report: Report, outputs: Outputs, tell: Say) -> None:
+    """The per-finding pytest files and the curl lines' body files, beside the reports."""
+    files = [*outputs.report_files().values()]
+    if outputs.output and outputs.output != "-":
+        files.insert(0, outputs.output)
+    if report.command != "parity" or not files:
+        return
+    directory = Path(files[0]).parent
+    tests = directory / "parity-tests"
+    if tests.is_dir():
+        # Numbers change between runs: a file left from the last run would test another drift.
+        for old in tests.glob("test_finding_*.py"):
+            old.unlink()
+    for number, finding in enumerate(report.findings, 1):
+        if finding.reproduction is not None and finding.reproduction.pytest:
+            tests.mkdir(exist_ok=True)
+            write_atomic(str(tests / f"test_finding_{number}.py"), _test_file(number, finding))
+    for finding in report.findings:
+        _write_body_file(finding, directory)
+    if report.findings:
+        tell(f"pytest files for each finding: {tests} (they fail while the drift exists)")
+
+
+# A curl line that reads its body from a file names it so (reproduction.py writes the line).
+_BODY_FILE = re.compile(r"--data-binary @(parity-bodies/[0-9a-f]+\.bin)")
+
+
+def _write_body_file(finding: Finding, directory: Path) -> None:
+    if finding.reproduction is None or finding.exchange is None:
+        return
+    for _, command in finding.reproduction.curl:
+        match = _BODY_FILE.search(command)
+        if match:
+            target = directory / match.group(1)
+            target.parent.mkdir(exist_ok=True)
+            target.write_bytes(finding.exchange.request.body)
+
+
+def _test_file(number: int, finding: Finding) -> str:
+    assert finding.reproduction is not None
+    cause = f", cause {finding.cause}" if finding.cause else ""
+    # Comments, not a docstring: a message may hold quotes or backslashes.
+    head = [
+        f"# Finding {number}{cause}: {finding.key}",
+        f"# {finding.message}",
+        "# Fails while the drift exists. Run pytest from where the parity run ran, so that",
+        "# the apps import.",
+    ]
+    text = "\n".join(" ".join(line.split()) for line in head)
+    return text + "\n\n" + finding.reproduction.pytest
+
+
 def _tell_gate(result: gate.GateResult, accepted: gate.Accepted, tell: Say) -> None:
+    outdated = result.outdated
+    older = f" ({len(outdated)} written by an older version)" if outdated else ""
     tell(
         f"accepted drift {accepted.source}: {len(result.accepted)} accepted, "
-        f"{len(result.expired)} expired, {len(result.stale)} stale, {len(result.new)} new"
+        f"{len(result.expired)} expired, {len(result.stale)} stale{older}, "
+        f"{len(result.new)} new"
     )
     for _, entry in result.expired:
         tell(f"  expired {entry.expires}: {_describe(entry)}")
     for entry in result.stale:
-        tell(f"  stale (no longer reproduced): {_describe(entry)}")
+        if entry in outdated:
+            tell(
+                f"  stale: written by an older version, re-accept with --update-accepted: "
+                f"{_describe(entry)}"
+            )
+        else:
+            tell(f"  stale (no longer reproduced): {_describe(entry)}")
 
 
 def _describe(entry: gate.AcceptedEntry) -> str:

@@ -374,8 +374,21 @@ def finish(
     on_message: Callable[[str], None] | None = None,
     today: dt.date | None = None,
     summary_line: bool = False,
+    verbose: bool = False,
+    on_report: Callable[[Report], None] | None = None,
 ) -> ExitCode:
-    """Apply the accepted-drift file, write every report, return the exit code (0 or 1)."""
+    """Apply the accepted-drift file, write every report, return the exit code (0 or 1).
+
+    The primary report goes to ``stdout`` short (causes, one or two lines per finding) unless
+    ``verbose``; report files are always complete. ``on_report`` receives the report as
+    written (accepted drift applied, causes grouped again)."""
     return _finish.finish(
-        report, settings, stdout=stdout, say=on_message, today=today, summary_line=summary_line
+        report,
+        settings,
+        stdout=stdout,
+        say=on_message,
+        today=today,
+        summary_line=summary_line,
+        verbose=verbose,
+        on_report=on_report,
     )

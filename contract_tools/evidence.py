@@ -12,6 +12,7 @@ Each type's ``to_dict``/``from_dict`` pair is its part of the JSON report.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -31,14 +32,21 @@ def _pairs(items: Iterable[tuple[str, str]]) -> Pairs:
 
 
 def body_text(body: bytes, limit: int = REPORT_BODY_LIMIT) -> str:
-    """Text for reports: UTF-8 when it is, else a repr of the bytes; long bodies are cut."""
+    """Text for reports: UTF-8 when it is, else its size and hash (``binary_label``); long
+    bodies are cut. The JSON report keeps the exact bytes beside it (``body_base64``)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        text = repr(body)
+        return binary_label(body)
     if len(text) > limit:
         return text[:limit] + f"... ({len(text) - limit} more)"
     return text
+
+
+def binary_label(body: bytes) -> str:
+    """A body that is not text, as a person can compare it: ``(binary: 12 bytes, sha256 …)``."""
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    return f"(binary: {len(body)} bytes, sha256 {digest})"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ An accepted-drift file (YAML or JSON) lists drift the team accepted on purpose::
 
 A top-level list of entries is accepted too. An entry matches a finding by its ``DriftKey``
 (operation + finding id + what differs), never by generated values, so it survives new seeds.
+``paths`` (the 0.1 name) holds what differs: the status pair (``status 400 -> 422``), the side
+(``crash on candidate``, ``missing on candidate``), one header (``header:etag``) or the body
+paths. An entry written by 0.1 for a status, crash or missing-route finding (``paths:
+["status"]``) or for several headers at once accepted every such difference of the operation;
+it now matches nothing and is reported as stale, written by an older version, to re-accept
+with ``--update-accepted``: accepting a 400 -> 422 must never accept a 201 -> 200 by accident.
 """
 
 from __future__ import annotations
@@ -23,12 +29,31 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from contract_tools.causes import with_causes
 from contract_tools.documents import DocumentError, dump_yaml, load_yaml
 from contract_tools.errors import LoadError, UsageError
 from contract_tools.models import DriftKey, Finding, Level, Report
 from contract_tools.settings import DEFAULT_REASON
 
 _ENTRY_KEYS = ("operation", "id", "paths", "reason", "expires")
+# Finding ids whose 0.1 subject was only "status", whatever the statuses or the side.
+_STATUS_ONLY_IDS = frozenset({"status-mismatch", "crash", "missing-operation"})
+OLDER_NOTE = "re-accepted from an entry written by 0.1 that matched every status pair; check it"
+
+
+def older_shape(key: DriftKey) -> bool:
+    """Whether an accepted entry has a shape only 0.1 wrote (and that no finding has now)."""
+    subject = [s for s in key.subject if not s.startswith("probe=") and s != "sequence"]
+    if key.id in _STATUS_ONLY_IDS:
+        return subject == ["status"]
+    if key.id == "header-mismatch":
+        return len(subject) > 1
+    return False
+
+
+def legacy_key(finding: Finding) -> DriftKey:
+    """The key 0.1 gave this finding: what an entry of the older shape was written from."""
+    return DriftKey(finding.operation, finding.id, finding.legacy_subject)
 
 
 def failing(report: Report, fail_on: Level | None) -> tuple[Finding, ...]:
@@ -140,6 +165,11 @@ class GateResult:
     stale: tuple[AcceptedEntry, ...] = ()
 
     @property
+    def outdated(self) -> tuple[AcceptedEntry, ...]:
+        """Stale entries of a shape only an older version wrote: re-accept them."""
+        return tuple(e for e in self.stale if older_shape(e.key))
+
+    @property
     def new(self) -> tuple[Finding, ...]:
         """Findings no entry (expired or not) matches."""
         matched = {entry.key for _, entry in self.expired}
@@ -152,8 +182,11 @@ class GateResult:
 def apply(report: Report, accepted_file: Accepted, today: dt.date) -> GateResult:
     """Drop accepted findings from ``report``; expired entries accept nothing.
 
-    The returned ``GateResult.report`` keeps the remaining (new and expired) findings and records
-    the outcome under ``meta["accepted_drift"]`` so every reporter can show it.
+    The returned ``GateResult.report`` keeps the remaining (new and expired) findings, grouped
+    into causes again, and records the outcome under ``meta["accepted_drift"]`` (each accepted
+    finding's entry, with its message) and the counts in ``summary`` (``accepted``, ``expired``,
+    ``stale``), so every reporter lists accepted drift apart and a run never reads "0 findings"
+    without saying what it accepted.
     """
     by_key = {entry.key: entry for entry in accepted_file.entries}
     accepted: list[tuple[Finding, AcceptedEntry]] = []
@@ -175,12 +208,16 @@ def apply(report: Report, accepted_file: Accepted, today: dt.date) -> GateResult
     meta = dict(report.meta)
     meta["accepted_drift"] = {
         "file": accepted_file.source,
-        "accepted": [entry.to_dict() for _, entry in accepted],
-        "expired": [entry.to_dict() for _, entry in expired],
-        "stale": [entry.to_dict() for entry in stale],
+        "accepted": [{**e.to_dict(), "message": f.message} for f, e in accepted],
+        "expired": [{**e.to_dict(), "message": f.message} for f, e in expired],
+        "stale": [entry.to_dict() for entry in stale if not older_shape(entry.key)],
+        "outdated": [entry.to_dict() for entry in stale if older_shape(entry.key)],
     }
+    summary = dict(meta.get("summary") or {})
+    summary.update(accepted=len(accepted), expired=len(expired), stale=len(stale))
+    meta["summary"] = summary
     return GateResult(
-        report=replace(report, findings=tuple(remaining), meta=meta),
+        report=with_causes(replace(report, findings=tuple(remaining), meta=meta)),
         accepted=tuple(accepted),
         expired=tuple(expired),
         stale=stale,
@@ -192,15 +229,24 @@ def update(
 ) -> Accepted:
     """Merge: keep every entry as written (an expired one is not silently renewed), add an entry
     for each finding no entry matches; ``prune`` also drops entries the run no longer reproduces.
+
+    Entries of a shape only 0.1 wrote are replaced: each finding they used to match gets its
+    own entry, with the old reason and a note to check it (the old entry may have been about
+    another status pair of the same operation).
     """
     found = {f.key: f for f in report.findings}
-    kept = [e for e in accepted_file.entries if not prune or e.key in found]
-    known = {e.key for e in accepted_file.entries}
-    added = [
-        AcceptedEntry.for_finding(finding, reason)
-        for key, finding in found.items()
-        if key not in known
+    older = {e.key: e for e in accepted_file.entries if older_shape(e.key)}
+    kept = [
+        e for e in accepted_file.entries if e.key not in older and (not prune or e.key in found)
     ]
+    known = {e.key for e in kept}
+    added = []
+    for key, finding in found.items():
+        if key in known:
+            continue
+        old = older.get(legacy_key(finding))
+        why = f"{old.reason} [{OLDER_NOTE}]" if old is not None else reason
+        added.append(AcceptedEntry(key=key, reason=why, expires=old.expires if old else None))
     return Accepted(entries=tuple(_sorted([*kept, *added])), source=accepted_file.source)
 
 

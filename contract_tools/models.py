@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from contract_tools.evidence import (
     REPORT_BODY_LIMIT,
@@ -24,9 +24,14 @@ from contract_tools.evidence import (
     Response,
     SchemaChange,
     SequenceStep,
+    binary_label,
     body_text,
 )
+from contract_tools.keys import DriftKey, OperationKey
 from contract_tools.response_path import BODY, EVERY, HEADER, STATUS, Key, ResponsePath
+
+if TYPE_CHECKING:
+    from contract_tools.causes import Cause
 
 __all__ = [
     "BODY",
@@ -52,6 +57,7 @@ __all__ = [
     "ResponsePath",
     "SchemaChange",
     "SequenceStep",
+    "binary_label",
     "body_text",
     "sort_findings",
 ]
@@ -117,58 +123,6 @@ class Mode(_Choice):
     ALL = "all"
 
 
-@dataclass(frozen=True, order=True)
-class OperationKey:
-    """An HTTP operation as ``METHOD /path/{param}``."""
-
-    method: str
-    path: str
-
-    def __str__(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-    @classmethod
-    def parse(cls, text: str) -> OperationKey:
-        method, sep, path = text.strip().partition(" ")
-        if not sep or not path.startswith("/"):
-            raise ValueError(f"not an operation {text!r} (expected 'METHOD /path')")
-        return cls(method.upper(), path.strip())
-
-
-# --- identity ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class DriftKey:
-    """What makes two findings 'the same drift', across runs: never generated values.
-
-    ``subject`` is what differs, as a sorted set of strings: the differing response paths of a
-    parity finding, the subject of a diff finding.
-    """
-
-    operation: str
-    id: str
-    subject: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        # A set: the order or repetition of paths in an engine's list is not part of identity.
-        object.__setattr__(self, "subject", tuple(sorted({str(s) for s in self.subject})))
-
-    def __str__(self) -> str:
-        what = f" [{', '.join(self.subject)}]" if self.subject else ""
-        return f"{self.operation} {self.id}{what}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"operation": self.operation, "id": self.id, "paths": list(self.subject)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DriftKey:
-        paths = data.get("paths") or ()
-        if isinstance(paths, str) or not isinstance(paths, Iterable):
-            raise ValueError("'paths' must be a list of strings")
-        return cls(str(data["operation"]), str(data["id"]), tuple(str(p) for p in paths))
-
-
 # --- findings and reports ----------------------------------------------------------------------
 
 
@@ -177,9 +131,11 @@ class Finding:
     """One difference a user may have to act on, from the spec diff or the parity runner.
 
     Parity findings carry an ``exchange`` (the minimal request and both answers), the
-    ``paths`` where the answers differ and a ``reproduction``; a ``probe`` names the probe that
-    found it; a drift only a sequence shows carries the whole ``sequence`` and the ``step``
-    (1-based) that differs. Diff findings carry a ``change``.
+    ``paths`` where the answers differ and a ``reproduction``; ``about`` says what differs when
+    the paths alone do not (``status 201 -> 200``, ``crash on baseline``); a ``probe`` names the
+    probe that found it; a drift only a sequence shows carries the whole ``sequence`` and the
+    ``step`` (1-based) that differs. Diff findings carry a ``change``. ``cause`` is the id of the
+    root cause the finding belongs to (``causes.py``), set on a finished parity report.
     """
 
     id: str
@@ -194,15 +150,28 @@ class Finding:
     probe: str | None = None
     sequence: tuple[SequenceStep, ...] = field(default=(), compare=False)
     step: int | None = field(default=None, compare=False)
+    about: str | None = None
+    cause: str | None = field(default=None, compare=False)
 
     @property
     def subject(self) -> tuple[str, ...]:
         """What differs: part of the identity. A probe's drift is not a generated request's."""
         if self.change is not None:
             return (self.change.subject,) if self.change.subject else ()
+        what = (self.about,) if self.about else tuple(str(p) for p in self.paths)
+        return what + self._extra()
+
+    @property
+    def legacy_subject(self) -> tuple[str, ...]:
+        """The subject 0.1 wrote (paths only: ``status`` for every status pair), to recognise
+        accepted-drift entries written by it."""
+        if self.change is not None:
+            return self.subject
+        return tuple(str(p) for p in self.paths) + self._extra()
+
+    def _extra(self) -> tuple[str, ...]:
         extra: tuple[str, ...] = (f"probe={self.probe}",) if self.probe else ()
-        extra += ("sequence",) if self.sequence else ()
-        return tuple(str(p) for p in self.paths) + extra
+        return extra + (("sequence",) if self.sequence else ())
 
     @property
     def key(self) -> DriftKey:
@@ -219,6 +188,8 @@ class Finding:
             data.update(self.exchange.to_dict())
         if self.change is None and (self.paths or self.exchange is not None):
             data["paths"] = [str(p) for p in self.paths]
+        if self.about:
+            data["about"] = self.about
         if self.probe:
             data["probe"] = self.probe
         if self.sequence:
@@ -229,14 +200,17 @@ class Finding:
         return data
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "level": str(self.level),
             "operation": self.operation,
             "message": self.message,
             "count": self.count,
-            "details": self._details(),
         }
+        if self.cause:
+            data["cause"] = self.cause
+        data["details"] = self._details()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
@@ -275,6 +249,8 @@ class Finding:
                 probe=str(details["probe"]) if details.get("probe") else None,
                 sequence=tuple(SequenceStep.from_dict(s) for s in steps if isinstance(s, Mapping)),
                 step=int(step) if isinstance(step, int) else None,
+                about=str(details["about"]) if details.get("about") else None,
+                cause=str(data["cause"]) if data.get("cause") else None,
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a finding: {exc}") from None
@@ -282,13 +258,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
-    """What a command found: findings plus run metadata; reporters and the gate read only this."""
+    """What a command found: findings plus run metadata; reporters and the gate read only this.
+
+    ``causes`` group a parity report's findings by what they share (``causes.py``).
+    """
 
     command: str
     findings: tuple[Finding, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
     noise: tuple[Mapping[str, Any], ...] = ()
     skipped: tuple[Mapping[str, Any], ...] = ()
+    causes: tuple[Cause, ...] = ()
 
     @classmethod
     def of(cls, command: str, findings: Iterable[Finding], **meta: Any) -> Report:
@@ -302,8 +282,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: ``command``, the meta keys in their order, ``summary`` (the meta's
-        summary with the finding counts merged in), ``findings``, and for parity ``noise`` and
-        ``skipped``."""
+        summary with the finding counts merged in), for parity ``causes``, then ``findings``,
+        and for parity ``noise`` and ``skipped``."""
         doc: dict[str, Any] = {"command": self.command}
         for key, value in self.meta.items():
             if key not in _BUILT:
@@ -313,6 +293,8 @@ class Report:
         counts = self.counts()
         summary.update((str(level), counts[str(level)]) for level in sorted(Level, reverse=True))
         doc["summary"] = summary
+        if self.command == "parity" or self.causes:
+            doc["causes"] = [cause.to_dict() for cause in self.causes]
         doc["findings"] = [finding.to_dict() for finding in self.findings]
         if self.command == "parity" or self.noise or self.skipped:
             doc["noise"] = [dict(entry) for entry in self.noise]
@@ -345,11 +327,18 @@ class Report:
             meta=meta,
             noise=tuple(e for e in data.get("noise") or () if isinstance(e, Mapping)),
             skipped=tuple(e for e in data.get("skipped") or () if isinstance(e, Mapping)),
+            causes=_causes(data.get("causes")),
         )
 
 
+def _causes(data: Any) -> tuple[Cause, ...]:
+    from contract_tools.causes import Cause  # causes.py builds on this module
+
+    return tuple(Cause.from_dict(c) for c in data or () if isinstance(c, Mapping))
+
+
 # Keys Report.to_dict builds itself; a meta key of the same name would be ambiguous.
-_BUILT = frozenset({"command", "summary", "findings", "noise", "skipped"})
+_BUILT = frozenset({"command", "summary", "causes", "findings", "noise", "skipped"})
 
 
 @dataclass(frozen=True)

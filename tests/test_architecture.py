@@ -15,6 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "contract_tools"
 # Lower number = lower layer. A module may import its own layer or any lower one.
 LAYERS = {
     "models": 0,
+    "keys": 0,
+    "causes": 0,
     "evidence": 0,
     "response_path": 0,
     "errors": 0,

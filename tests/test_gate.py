@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from contract_tools.errors import LoadError
-from contract_tools.gate import Accepted, AcceptedEntry, apply, failing, update
+from contract_tools.gate import (
+    OLDER_NOTE,
+    Accepted,
+    AcceptedEntry,
+    apply,
+    failing,
+    older_shape,
+    update,
+)
 from contract_tools.models import (
     DriftKey,
     Exchange,
@@ -94,14 +102,81 @@ def test_apply_accepted_expired_stale_new(tmp_path: Path) -> None:
     ]
     assert [e.key.operation for e in result.stale] == ["GET /gone"]
     assert [f.operation for f in result.new] == ["GET /c"]
-    assert [f.operation for f in result.report.findings] == ["GET /b", "GET /c"]
+    # Grouped into causes again, cause by cause: "Body differs at $.z" sorts before "Status".
+    assert [f.operation for f in result.report.findings] == ["GET /c", "GET /b"]
+    assert [c.findings for c in result.report.causes] == [(1,), (2,)]
     assert len(result.failing(Level.ERROR)) == 2
     drift = result.report.meta["accepted_drift"]
     assert drift["file"] == str(path)
     assert [e["operation"] for e in drift["accepted"]] == ["GET /a"]
     assert [e["operation"] for e in drift["expired"]] == ["GET /b"]
     assert [e["operation"] for e in drift["stale"]] == ["GET /gone"]
+    assert drift["accepted"][0]["message"] == "m"
     assert result.report.meta["baseline"] == "old"
+    summary = result.report.meta["summary"]
+    assert (summary["accepted"], summary["expired"], summary["stale"]) == (1, 1, 1)
+
+
+def status_finding(op: str, base: int, cand: int) -> Finding:
+    exchange = Exchange(Request.build("POST", "/orders"), Response(base), Response(cand))
+    return Finding(
+        id="status-mismatch",
+        level=Level.ERROR,
+        operation=op,
+        message=f"status {base} (baseline) vs {cand} (candidate)",
+        paths=(ResponsePath.status(),),
+        exchange=exchange,
+        about=f"status {base} -> {cand}",
+    )
+
+
+TWO_STATUSES = Report.of(
+    "parity",
+    [status_finding("POST /orders", 400, 422), status_finding("POST /orders", 201, 200)],
+)
+
+
+def test_accepting_one_status_pair_never_accepts_another() -> None:
+    key = DriftKey("POST /orders", "status-mismatch", ("status 400 -> 422",))
+    result = apply(TWO_STATUSES, Accepted((AcceptedEntry(key, "422 is the port's"),)), TODAY)
+    assert [f.about for f, _ in result.accepted] == ["status 400 -> 422"]
+    assert [f.about for f in result.new] == ["status 201 -> 200"]
+    assert len(result.failing(Level.ERROR)) == 1
+
+
+def test_an_entry_written_by_0_1_accepts_nothing_and_says_so() -> None:
+    old = AcceptedEntry(DriftKey("POST /orders", "status-mismatch", ("status",)), "422 is ok")
+    result = apply(TWO_STATUSES, Accepted((old,)), TODAY)
+    assert result.accepted == ()
+    assert result.outdated == (old,)
+    assert len(result.new) == 2
+    drift = result.report.meta["accepted_drift"]
+    assert (drift["stale"], [e["paths"] for e in drift["outdated"]]) == ([], [["status"]])
+
+
+def test_update_replaces_an_entry_written_by_0_1_and_asks_to_check_its_reason() -> None:
+    old = AcceptedEntry(DriftKey("POST /orders", "status-mismatch", ("status",)), "422 is ok")
+    updated = update(Accepted((old,)), TWO_STATUSES)
+    assert [(e.key.subject, e.reason) for e in updated.entries] == [
+        (("status 201 -> 200",), f"422 is ok [{OLDER_NOTE}]"),
+        (("status 400 -> 422",), f"422 is ok [{OLDER_NOTE}]"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "older"),
+    [
+        (DriftKey("GET /a", "status-mismatch", ("status",)), True),
+        (DriftKey("GET /a", "crash", ("probe=x", "status")), True),
+        (DriftKey("GET /a", "missing-operation", ("status",)), True),
+        (DriftKey("GET /a", "header-mismatch", ("header:a", "header:b")), True),
+        (DriftKey("GET /a", "header-mismatch", ("header:a",)), False),
+        (DriftKey("GET /a", "status-mismatch", ("status 400 -> 422",)), False),
+        (DriftKey("GET /a", "body-mismatch", ("$.a", "$.b")), False),
+    ],
+)
+def test_older_shapes(key: DriftKey, older: bool) -> None:
+    assert older_shape(key) is older
 
 
 def test_entry_accepts_through_its_expiry_date() -> None:

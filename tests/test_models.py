@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from contract_tools.causes import with_causes
 from contract_tools.models import (
     DriftKey,
     Exchange,
@@ -102,15 +104,27 @@ def test_findings_read_back_exactly(make: object) -> None:
 
 
 def test_a_report_reads_back_with_its_meta_noise_and_skips() -> None:
-    report = Report(
-        "parity",
-        (parity_finding(),),
-        meta={"baseline": "a:app", "summary": {"cases": 9, "seed": 1}},
-        noise=({"operation": "GET /x", "paths": ["$.at"]},),
-        skipped=({"operation": "GET /y", "reason": "no schema"},),
+    report = with_causes(
+        Report(
+            "parity",
+            (parity_finding(),),
+            meta={"baseline": "a:app", "summary": {"cases": 9, "seed": 1}},
+            noise=({"operation": "GET /x", "paths": ["$.at"]},),
+            skipped=({"operation": "GET /y", "reason": "no schema"},),
+        )
     )
     doc = report.to_dict()
-    assert list(doc) == ["command", "baseline", "summary", "findings", "noise", "skipped"]
+    assert list(doc) == [
+        "command",
+        "baseline",
+        "summary",
+        "causes",
+        "findings",
+        "noise",
+        "skipped",
+    ]
+    assert [c["findings"] for c in doc["causes"]] == [[1]]
+    assert doc["findings"][0]["cause"] == doc["causes"][0]["id"] == "C1"
     assert doc["summary"] == {
         "cases": 9,
         "seed": 1,
@@ -119,7 +133,9 @@ def test_a_report_reads_back_with_its_meta_noise_and_skips() -> None:
         "warning": 1,
         "info": 0,
     }
-    assert Report.from_dict(json.loads(json.dumps(doc))) == report
+    again = Report.from_dict(json.loads(json.dumps(doc)))
+    assert again == report
+    assert again.findings[0].cause == "C1"
 
 
 def test_one_identity_whatever_the_spelling() -> None:
@@ -165,3 +181,17 @@ def test_probe_and_sequence_findings_are_their_own_drifts_and_read_back() -> Non
     again = Finding.from_dict(doc)
     assert (again.sequence, again.step, again.key) == ((step, step), 2, sequenced.key)
     assert Finding.from_dict(json.loads(json.dumps(probed.to_dict()))).key == probed.key
+
+
+def test_what_differs_is_the_status_pair_not_just_the_status() -> None:
+    exchange = Exchange(Request.build("POST", "/o"), Response(201), Response(200))
+    common = {"level": Level.ERROR, "operation": "POST /o", "message": "m", "exchange": exchange}
+    created = Finding(
+        "status-mismatch", paths=(ResponsePath.status(),), about="status 201 -> 200", **common
+    )
+    refused = replace(created, about="status 400 -> 422")
+    assert created.key != refused.key
+    assert created.key == DriftKey("POST /o", "status-mismatch", ("status 201 -> 200",))
+    # 0.1 wrote "status" for both: what the gate recognises as an entry of the older shape.
+    assert created.legacy_subject == refused.legacy_subject == ("status",)
+    assert Finding.from_dict(created.to_dict()).about == "status 201 -> 200"

@@ -93,10 +93,15 @@ def test_drift_fails_with_the_readable_report(project: pytest.Pytester) -> None:
     assert f"contract-tools parity: {BASE} -> {DRIFTED}" in out
     result.stdout.fnmatch_lines(
         [
-            "GET /books/{book_id}",
-            "  FAIL error   body-mismatch: *",
-            "      paths: $.author, $.author_name",
-            "      curl*: curl --path-as-is -X GET -H 'Host: localhost' http://localhost/books/1",
+            "causes (1):",
+            "  C1   error   Body differs at $.author, $.author_name (1 operation: #1)",
+            "*",
+            "findings (1):",
+            "    1 FAIL error   GET /books/{book_id} body-mismatch: $.author, $.author_name [C1]",
+            "        GET /books/1 -> $.author: *",
+            "        paths: $.author, $.author_name",
+            "        curl (baseline): curl --path-as-is --globoff -X GET -H 'Host: localhost' "
+            '-H Accept: -H User-Agent: "$BASELINE_URL"/books/1',
         ]
     )
     assert "gate: FAILED (1 findings at or above error)" in out

@@ -4,7 +4,8 @@ A disagreement asks the baseline a second time (``noise.probe``): paths that dif
 baseline answers are noise for the operation, never drift. Levels say who breaks: a request
 outside the legacy contract that the legacy app refused is a warning whatever the port answers
 short of crashing (the port widened, or refuses differently; no client keeping to the legacy
-contract sends it).
+contract sends it). A crash of the baseline alone, where the port refuses the request with a
+4xx, is info: the port handles what crashed the legacy app, and no client depended on a 500.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from contract_tools._parity.compare import STATUS, STATUS_PATH, Difference, compare
+from contract_tools._parity.compare import (
+    CRASH,
+    STATUS,
+    STATUS_PATH,
+    Difference,
+    compare,
+    is_crash,
+)
 from contract_tools._parity.contract import PathContract
 from contract_tools._parity.generate import BASELINE, CANDIDATE, MergedOperation, match_key
-from contract_tools._parity.noise import NoiseBook, probe
+from contract_tools._parity.noise import NoiseBook, probe, request_shape
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.targets import Target
 from contract_tools.models import Level, Request, Response
@@ -66,7 +74,7 @@ class Judge:
         # Only a disagreement needs the second baseline answer: it tells noise from drift.
         learned = probe(self.baseline, request, base, self.normalizer)
         if learned:
-            self.noise.learn(op.key, learned)
+            self.noise.learn(op.key, learned, request_shape(request, base))
             if STATUS_PATH in learned:
                 return outcome  # the baseline disagrees with itself: nothing to compare against
             differences = self.differences(op, base, cand, request)
@@ -76,13 +84,29 @@ class Judge:
     def differences(
         self, op: MergedOperation, base: Response, cand: Response, request: Request
     ) -> list[Difference]:
-        missing = self._missing(op, base, cand)
-        differences = (
-            [missing]
-            if missing is not None
-            else compare(base, cand, self.normalizer, self.noise.filter(op.key))
-        )
-        return [self._widening(op, base, cand, request, d) for d in differences]
+        noise = self.noise.filter(op.key, request_shape(request, base))
+        differences = compare(base, cand, self.normalizer, noise)
+        missing = self._missing(op, base, cand) if differences else None
+        if missing is not None:
+            differences = [missing]
+        return [self._level(op, base, cand, request, d) for d in differences]
+
+    def _level(
+        self,
+        op: MergedOperation,
+        base: Response,
+        cand: Response,
+        request: Request,
+        diff: Difference,
+    ) -> Difference:
+        if diff.kind == CRASH and is_crash(base) and 400 <= cand.status < 500:
+            return replace(
+                diff,
+                level=Level.INFO,
+                message=f"{diff.message}; the candidate answered {cand.status}: the port handles "
+                "what crashed the legacy app",
+            )
+        return self._widening(op, base, cand, request, diff)
 
     def _widening(
         self,
@@ -114,21 +138,22 @@ class Judge:
         return contract is not None and contract.accepts(request.path)
 
     def _missing(self, op: MergedOperation, base: Response, cand: Response) -> Difference | None:
-        """A side whose spec lacks the operation answers 404/405 where the other does not."""
+        """A side whose spec lacks the operation answers 404/405 and the answers differ.
+
+        Also when both answer 404: the other side's 404 is its own (a resource not found), this
+        side's is a routing miss, and the two frameworks' 404 bodies differ; the drift is the
+        route not ported, not a body mismatch.
+        """
         declared = op.declared_by
-        for side, mine, other in ((CANDIDATE, cand, base), (BASELINE, base, cand)):
-            if (
-                side not in declared
-                and self.specs.get(side)
-                and mine.status in _NO_ROUTE
-                and other.status != mine.status
-            ):
+        for side, mine in ((CANDIDATE, cand), (BASELINE, base)):
+            if side not in declared and self.specs.get(side) and mine.status in _NO_ROUTE:
+                other = BASELINE if side == CANDIDATE else CANDIDATE
                 return Difference(
                     MISSING,
                     Level.ERROR,
                     (STATUS_PATH,),
-                    f"only the {BASELINE if side == CANDIDATE else CANDIDATE} has {op.key}: "
-                    f"the {side} answered {mine.status}",
+                    f"only the {other} has {op.key}: the {side} answered {mine.status}",
+                    f"missing on {side}",
                 )
         return None
 

@@ -31,12 +31,26 @@ WHOLE_BODY = ResponsePath.body()
 
 @dataclass(frozen=True)
 class Difference:
-    """One way the candidate's answer differs from the baseline's."""
+    """One way the candidate's answer differs from the baseline's.
+
+    ``about`` says what differs when the paths do not: the status pair (``status 201 -> 200``)
+    or the side (``crash on candidate``). It is part of the drift's identity, so a create that
+    answers 200 instead of 201 is never the same drift as a 400 answered with 422.
+    """
 
     kind: str
     level: Level
     paths: tuple[ResponsePath, ...]
     message: str
+    about: str = ""
+
+    @property
+    def subject(self) -> tuple[str, ...]:
+        return (self.about,) if self.about else tuple(str(p) for p in self.paths)
+
+
+def status_about(baseline: int, candidate: int) -> str:
+    return f"status {baseline} -> {candidate}"
 
 
 def is_crash(response: Response) -> bool:
@@ -57,13 +71,13 @@ def silence(baseline: Response, candidate: Response) -> Difference | None:
             f"neither side answered (baseline: {baseline.no_answer}; "
             f"candidate: {candidate.no_answer}): nothing was compared"
         )
-        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message)
+        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message, "no answer on both")
     if candidate.no_answer is not None:
         message = f"only the candidate gave no answer: {candidate.no_answer}"
-        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message)
+        return Difference(NO_ANSWER, Level.ERROR, (STATUS_PATH,), message, "no answer on candidate")
     assert baseline.no_answer is not None
     message = f"only the baseline gave no answer ({baseline.no_answer}); the candidate did"
-    return Difference(NO_ANSWER, Level.WARNING, (STATUS_PATH,), message)
+    return Difference(NO_ANSWER, Level.WARNING, (STATUS_PATH,), message, "no answer on baseline")
 
 
 def compare(
@@ -81,7 +95,13 @@ def compare(
         crashed = candidate if side == "candidate" else baseline
         what = "raised an exception" if crashed.crash else f"answered {crashed.status}"
         return [
-            Difference(CRASH, Level.ERROR, (STATUS_PATH,), f"only the {side} crashed: it {what}")
+            Difference(
+                CRASH,
+                Level.ERROR,
+                (STATUS_PATH,),
+                f"only the {side} crashed: it {what}",
+                f"crash on {side}",
+            )
         ]
     left, right = (normalizer or Normalizer()).views(baseline, candidate)
     if left.status != right.status:
@@ -93,6 +113,7 @@ def compare(
                 Level.ERROR,
                 (STATUS_PATH,),
                 f"status {baseline.status} (baseline) vs {candidate.status} (candidate)",
+                status_about(baseline.status, candidate.status),
             )
         ]
     differences = _headers(left, right, ignored)
@@ -101,8 +122,9 @@ def compare(
 
 
 def _headers(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:
-    errors: list[ResponsePath] = []
-    warnings: list[ResponsePath] = []
+    """One difference per header: each header is its own drift (a missing ETag is not the CORS
+    difference beside it), and causes group the same header across operations."""
+    result = []
     names = {k: k for k in left.headers} | {k: k for k in right.headers}
     for name in sorted(names):
         a, b = left.headers.get(name), right.headers.get(name)
@@ -111,17 +133,14 @@ def _headers(left: View, right: View, ignored: PathFilter | None) -> list[Differ
         path = ResponsePath.header(name)
         if ignored is not None and ignored(path):
             continue
-        (errors if name.lower() in _CONTRACT_HEADERS else warnings).append(path)
-    result = []
-    for level, paths in ((Level.ERROR, errors), (Level.WARNING, warnings)):
-        if paths:
-            shown = ", ".join(
-                f"{p.keys[0]}: {left.get_header(str(p.keys[0]))!r} vs "
-                f"{right.get_header(str(p.keys[0]))!r}"
-                for p in paths
-            )
-            result.append(Difference(HEADER, level, tuple(paths), f"headers differ: {shown}"))
+        level = Level.ERROR if name.lower() in _CONTRACT_HEADERS else Level.WARNING
+        shown = f"{name}: {_shown(left.get_header(name))} vs {_shown(right.get_header(name))}"
+        result.append(Difference(HEADER, level, (path,), f"header differs: {shown}"))
     return result
+
+
+def _shown(value: str | None) -> str:
+    return "absent" if value is None else repr(value)
 
 
 def _body(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:

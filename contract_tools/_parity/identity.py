@@ -1,10 +1,12 @@
 """Drift identity: which differences are the same drift, and the finding each drift becomes.
 
 Every difference a case shows is recorded under its ``DriftKey`` (operation, finding id, what
-differs). The first case keeps the example; a later case of the same drift at a higher level
+differs: the status pair, the side that crashed or lacks the route, the header, the set of body
+paths). The first case keeps the example; a later case of the same drift at a higher level
 (inside the legacy contract, where the first was outside) takes over, so an error never hides
 behind its out-of-contract cousin. At the end, keys are re-filtered with the noise learned by
-then and turned into Findings with their evidence and reproductions.
+then (each with the noise of its example's request shape) and turned into Findings with their
+evidence and reproductions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from contract_tools._parity.case import MISSING, Outcome
 from contract_tools._parity.compare import BODY, CRASH, HEADER, NO_ANSWER, STATUS, Difference
+from contract_tools._parity.noise import request_shape
 from contract_tools.models import (
     DriftKey,
     Exchange,
@@ -38,7 +41,7 @@ _WHOLE_ANSWER = (CRASH, MISSING, NO_ANSWER)
 
 
 def drift_key(operation: str, diff: Difference) -> DriftKey:
-    return DriftKey(operation, FINDING_IDS[diff.kind], tuple(str(p) for p in diff.paths))
+    return DriftKey(operation, FINDING_IDS[diff.kind], diff.subject)
 
 
 @dataclass
@@ -53,7 +56,13 @@ class Signature:
     request: Request
     baseline: Response
     candidate: Response
+    about: str = ""
     count: int = 0
+
+    @property
+    def shape(self) -> str:
+        """The example's request shape: whose noise re-filters this drift at the end."""
+        return request_shape(self.request, self.baseline)
 
     def take(self, diff: Difference, request: Request, outcome: Outcome) -> None:
         """Make this case the example."""
@@ -88,6 +97,7 @@ class Signatures:
                 request,
                 outcome.baseline,
                 outcome.candidate,
+                diff.about,
             )
         elif diff.level > sig.level:
             # The same difference inside the legacy contract outranks its out-of-contract cousin:
@@ -98,18 +108,19 @@ class Signatures:
 
     def findings(
         self,
-        ignored: Callable[[str], Callable[[ResponsePath], bool]],
+        ignored: Callable[[str, str], Callable[[ResponsePath], bool]],
         reproduce: Callable[[Signature, Request], Reproduction],
         redact: Callable[[Request], Request],
     ) -> list[Finding]:
         """Signatures -> findings, re-filtered with the noise learned by the end of the run.
 
-        ``ignored(operation)`` is the operation's noise filter, ``redact`` hides credentials in
-        the recorded request, ``reproduce`` writes the curl lines and the pytest test.
+        ``ignored(operation, shape)`` is the noise filter of the operation and request shape,
+        ``redact`` hides credentials in the recorded request, ``reproduce`` writes the curl
+        lines and the pytest test.
         """
         merged: dict[DriftKey, Finding] = {}
         for key, sig in self.by_key.items():
-            noise = ignored(key.operation)
+            noise = ignored(key.operation, sig.shape)
             kept = (
                 sig.paths
                 if sig.kind in _WHOLE_ANSWER
@@ -117,7 +128,8 @@ class Signatures:
             )
             if not kept:
                 continue
-            final = DriftKey(key.operation, key.id, tuple(str(p) for p in kept))
+            subject = (sig.about,) if sig.about else tuple(str(p) for p in kept)
+            final = DriftKey(key.operation, key.id, subject)
             previous = merged.get(final)
             if previous is not None:
                 merged[final] = Finding(
@@ -129,6 +141,7 @@ class Signatures:
                     previous.paths,
                     previous.exchange,
                     reproduction=previous.reproduction,
+                    about=previous.about,
                 )
                 continue
             request = redact(sig.request)
@@ -141,5 +154,6 @@ class Signatures:
                 paths=kept,
                 exchange=Exchange(request, sig.baseline, sig.candidate),
                 reproduction=reproduce(sig, request),
+                about=sig.about or None,
             )
         return list(merged.values())

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tools._parity.compare import STATUS, Difference, compare, path_matcher
+from contract_tools._parity.compare import Difference, compare, path_matcher
 from contract_tools._parity.identity import FINDING_IDS, drift_key
-from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.noise import EVERY_SHAPE, NoiseBook, request_shape
 from contract_tools._parity.normalize import FLASK_FASTAPI, Normalizer
 from contract_tools._parity.session import make_target
 from contract_tools.models import DriftKey, Finding, Request, Response, ResponsePath
@@ -71,8 +71,12 @@ class Replayer:
         for entry in noise:
             paths = entry.get("paths")
             if isinstance(paths, list):
+                # A report written before shapes existed: its noise held for every request.
+                shape = entry.get("shape")
                 self.noise.learn(
-                    str(entry.get("operation")), (ResponsePath.parse(str(p)) for p in paths)
+                    str(entry.get("operation")),
+                    (ResponsePath.parse(str(p)) for p in paths),
+                    str(shape) if isinstance(shape, str) else EVERY_SHAPE,
                 )
 
     def verdict(
@@ -80,11 +84,19 @@ class Replayer:
     ) -> tuple[Verdict, DriftKey | None]:
         key = finding.key
         now: DriftKey | None = None
-        for diff in compare(base, cand, self.normalizer, self.noise.filter(finding.operation)):
+        request = finding.exchange.request if finding.exchange is not None else None
+        shape = request_shape(request, base) if request is not None else ""
+        for diff in compare(
+            base, cand, self.normalizer, self.noise.filter(finding.operation, shape)
+        ):
             seen = drift_key(finding.operation, diff)
+            if not finding.about:
+                # A report written before findings said what differs (0.1): paths only.
+                seen = DriftKey(seen.operation, seen.id, tuple(str(p) for p in diff.paths))
             # Without the specs a replay cannot tell a missing route from a status change.
-            if key.id == FINDING_IDS["missing"] and diff.kind == STATUS:
-                seen = DriftKey(seen.operation, key.id, seen.subject)
+            missing_side = cand if "candidate" in " ".join(key.subject) else base
+            if key.id == FINDING_IDS["missing"] and missing_side.status in (404, 405):
+                seen = key
             if seen == key:
                 return Verdict.STILL, seen
             if seen.id == key.id and now is None:

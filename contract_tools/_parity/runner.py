@@ -23,11 +23,12 @@ from contract_tools._parity.generate import MergedOperation, merge_operations, s
 from contract_tools._parity.identity import Signature, Signatures, drift_key
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
-from contract_tools._parity.reproduction import REDACTED, curl, pytest_snippet
+from contract_tools._parity.reproduction import REDACTED, curl, live_url, pytest_snippet, serving
 from contract_tools._parity.safety import check_safety, nothing_compared
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.store import DriftStore
+from contract_tools.causes import with_causes
 from contract_tools.errors import UsageError
 from contract_tools.models import (
     DriftKey,
@@ -88,10 +89,14 @@ class _Run:
         self.emit(Event("start", total=len(operations), budget=budget))
         for warning in self.warnings:
             self.emit(Event("warning", message=warning))
+        timings: list[dict[str, object]] = []  # every operation run, for JUnit and reports
         with self.session:
             for index, op in enumerate(operations):
                 self.emit(Event("operation", op.key, index, len(operations), 0, budget))
+                began, cases = time.perf_counter(), self.cases
                 self._operation(op, index, len(operations))
+                took = round(time.perf_counter() - began, 3)
+                timings.append({"operation": op.key, "cases": self.cases - cases, "time_s": took})
         # Closing never raises (a lifespan shutdown that failed): said once, findings kept.
         for target in (self.session.baseline, self.session.candidate):
             self.warnings.extend(dict.fromkeys(getattr(target, "close_problems", ())))
@@ -101,7 +106,7 @@ class _Run:
         seen_before = self.earlier.findings(self.noise.filter, self._reproduce, self._redact)
         duration = time.perf_counter() - started
         self.emit(Event("done", total=len(operations), cases=self.cases, findings=len(findings)))
-        return Report(
+        report = Report(
             command="parity",
             findings=sort_findings(findings),
             meta={
@@ -124,10 +129,13 @@ class _Run:
                     if self.store is not None
                     else {}
                 ),
+                "operations": timings,
+                **serving(self.session.baseline, self.session.candidate),
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),
         )
+        return with_causes(report)
 
     def _operations(self) -> list[MergedOperation]:
         settings = self.settings
@@ -232,8 +240,8 @@ class _Run:
         session, settings = self.session, self.settings
         return Reproduction(
             curl=(
-                ("baseline", curl(request, session.baseline.base_url)),
-                ("candidate", curl(request, session.candidate.base_url)),
+                ("baseline", curl(request, live_url(session.baseline), side="baseline")),
+                ("candidate", curl(request, live_url(session.candidate), side="candidate")),
             ),
             pytest=pytest_snippet(
                 session.baseline.name,
@@ -243,6 +251,6 @@ class _Run:
                 sig.key.operation,
                 strict=settings.strict,
                 disable=settings.disabled_rules,
-                ignore=self.noise.patterns(sig.key.operation),
+                ignore=self.noise.patterns(sig.key.operation, sig.shape),
             ),
         )

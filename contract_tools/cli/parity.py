@@ -129,6 +129,9 @@ def parity(
         None, "--timeout", help="Seconds to wait for one answer.  (default: 30)"
     ),
     app_dir: AppDir = ".",
+    verbose: bool = typer.Option(
+        False, "-v", "--verbose", help="Show each finding's bodies, curl lines and pytest test."
+    ),
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
     with handle_errors() as stdout:
@@ -172,8 +175,11 @@ def parity(
         with _Progress() as progress:
             report = api.parity(settings, progress.on_event)
         warn(report.meta.get("warnings") or ())
-        code = api.finish(report, settings, stdout=stdout, on_message=say)
-        _summary(report)
+        final: list[Report] = [report]
+        code = api.finish(
+            report, settings, stdout=stdout, on_message=say, verbose=verbose, on_report=final.append
+        )
+        _summary(final[-1])
     raise typer.Exit(code)
 
 
@@ -249,12 +255,15 @@ def _summary(report: Report) -> None:
         )
     summary = report.meta.get("summary", {})
     table = Table(title="parity", show_header=True, header_style="bold")
-    for column in ("operations", "cases", "findings", "noise", "skipped", "seed", "time"):
+    columns = ("operations", "cases", "findings", "causes", "accepted", "noise", "skipped")
+    for column in (*columns, "seed", "time"):
         table.add_column(column, justify="right")
     table.add_row(
         str(summary.get("operations", 0)),
         str(summary.get("cases", 0)),
-        str(summary.get("findings", 0)),
+        str(len(report.findings)),
+        str(len(report.causes)),
+        str(summary.get("accepted", "-")),
         str(sum(len(n["paths"]) for n in report.noise)),
         str(len(report.skipped)),
         str(summary.get("seed")),

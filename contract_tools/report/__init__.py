@@ -24,10 +24,13 @@ def render(
     *,
     fail_on: Level | None = Level.ERROR,
     html_report: str | None = None,
+    verbose: bool = True,
 ) -> str:
-    """Render ``report`` as ``fmt``; ``fail_on`` None means the gate is off, and ``html_report``
-    is where the Markdown points when it truncates."""
-    return renderer(fmt)(report, RenderOptions(fail_on=fail_on, html_report=html_report))
+    """Render ``report`` as ``fmt``; ``fail_on`` None means the gate is off, ``html_report``
+    is where the Markdown points when it truncates, ``verbose`` False gives the short text a
+    terminal shows (causes, one or two lines per finding)."""
+    options = RenderOptions(fail_on=fail_on, html_report=html_report, verbose=verbose)
+    return renderer(fmt)(report, options)
 
 
 __all__ = [

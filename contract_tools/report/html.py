@@ -44,8 +44,11 @@ from contract_tools.report.messages import PRETTY_LIMIT, request_text
 from contract_tools.report.paths import differences
 from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import (
+    accepted_lines,
     gates,
     jsonable,
+    numbers,
+    serve_lines,
     strip_control,
     summary_line,
     title,
@@ -109,12 +112,27 @@ def _context(report: Report, fail_on: Level | None) -> dict[str, Any]:
         "fail_on": None if fail_on is None else str(fail_on),
         "failing": sum(1 for f in report.findings if gates(f, fail_on)),
         "findings": [_finding_view(n, f, fail_on) for n, f in enumerate(report.findings, 1)],
+        "causes": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "level": str(c.level),
+                "operations": len(c.operations),
+                "findings": list(c.findings),
+                "numbers": numbers(c.findings),
+            }
+            for c in report.causes
+        ],
+        "cause_ids": [c.id for c in report.causes],
+        "accepted": accepted_lines(report)[1:],
+        "serve": serve_lines(report)[1:],
         "operations": sorted({f.operation for f in report.findings}),
         "ids": sorted({f.id for f in report.findings}),
         "levels": [str(level) for level in reversed(Level)],
         "noise": [
             {
                 "operation": str(e.get("operation", "?")),
+                "shape": str(e.get("shape", "")),
                 "paths": [str(p) for p in e.get("paths", ())],
             }
             for e in report.noise
@@ -148,6 +166,8 @@ def _finding_view(number: int, finding: Finding, fail_on: Level | None) -> dict[
         "level": str(finding.level),
         "operation": finding.operation,
         "message": finding.message,
+        "subject": ", ".join(finding.subject),
+        "cause": finding.cause or "",
         "count": finding.count,
         "gates": gates(finding, fail_on),
         "paths": [str(p) for p in finding.paths],

@@ -10,10 +10,16 @@ and are present for parity (or whenever non-empty).
 parity::
 
     {"command": "parity", "baseline": str, "candidate": str, "mode": str, ...,
+     "operations": [{"operation": str, "cases": int, "time_s": float}],
+     "serve"?: {"baseline"|"candidate": {"variable": str, "url": str, "command": str}},
      "summary": {"operations": int, "cases": int, "shrink_cases": int, "findings": int,
-                 "seed": int, "duration_s": float, "error": int, "warning": int, "info": int},
+                 "seed": int, "duration_s": float, "error": int, "warning": int, "info": int,
+                 "accepted"?: int, "expired"?: int, "stale"?: int},
+     "causes": [{"id": "C1", "title": str, "level": str, "operations": [str],
+                 "findings": [int]}],
      "findings": [{"id": str, "level": "error"|"warning"|"info",
                    "operation": "METHOD /path/{param}", "message": str, "count": int,
+                   "cause": "C1",
                    "details": {
                        "request": {"method": str, "path": str, "query": [[name, value]],
                                    "headers": [[name, value]], "body": str,
@@ -22,12 +28,16 @@ parity::
                                     "body_base64"?: str, "crash"?: str},
                        "candidate": {...},
                        "paths": ["status" | "header:<name>" | "$.json.path[*]"],
+                       "about"?: "status 201 -> 200" | "crash on candidate" | ...,
                        "curl": {"baseline": str, "candidate": str}, "pytest": str}}],
-     "noise": [{"operation": str, "paths": [str]}],
+     "noise": [{"operation": str, "shape"?: str, "paths": [str]}],
      "skipped": [{"operation": str, "reason": str}]}
 
-``body`` is UTF-8 text cut at ``models.REPORT_BODY_LIMIT`` characters; ``body_base64`` (present
-when the text is cut or not UTF-8) holds the exact bytes.
+``causes[].findings`` are finding numbers from 1, as ``replay --finding`` reads them; findings
+come cause by cause. ``body`` is UTF-8 text cut at ``models.REPORT_BODY_LIMIT`` characters (a
+binary body reads ``(binary: N bytes, sha256 …)``); ``body_base64`` (present when the text is
+cut or not UTF-8) holds the exact bytes. A finding's identity (what the accepted-drift file
+stores) is its operation, id and subject: ``about`` when present, else ``paths``.
 
 diff::
 
@@ -39,9 +49,10 @@ diff::
                                "location"?: str, "base"?: any, "revision"?: any,
                                "paths"?: ["in=query name=limit location=$"]}}]}
 
-When an accepted-drift baseline was applied (``gate.GateResult.report``), the meta key
-``accepted_drift`` appears too: ``{"file", "accepted", "expired", "stale"}``, each a list of
-baseline entries.
+When an accepted-drift file was applied (``gate.GateResult.report``), the meta key
+``accepted_drift`` appears too: ``{"file", "accepted", "expired", "stale", "outdated"}``, each a
+list of entries (``accepted`` and ``expired`` ones with the finding's ``message``; ``outdated``:
+entries of a shape only an older version wrote, to re-accept).
 """
 
 from __future__ import annotations
@@ -49,30 +60,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contract_tools.models import Level, Report
+from contract_tools.models import Report
 from contract_tools.report.registry import RenderOptions, reporter
 from contract_tools.report.text import jsonable
 
-# Keys the reporter builds itself; a meta key of the same name would be ambiguous, so it is dropped.
-_BUILT = frozenset({"command", "summary", "findings", "noise", "skipped"})
-
 
 def to_document(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, in the documented key order."""
-    doc: dict[str, Any] = {"command": report.command}
-    for key, value in report.meta.items():
-        if key not in _BUILT:
-            doc[key] = value
-    summary: dict[str, Any] = dict(report.meta.get("summary") or {})
-    summary["findings"] = len(report.findings)
-    counts = report.counts()
-    summary.update((str(level), counts[str(level)]) for level in sorted(Level, reverse=True))
-    doc["summary"] = summary
-    doc["findings"] = [finding.to_dict() for finding in report.findings]
-    if report.command == "parity" or report.noise or report.skipped:
-        doc["noise"] = [dict(entry) for entry in report.noise]
-        doc["skipped"] = [dict(entry) for entry in report.skipped]
-    return doc
+    """The report as plain JSON-ready data, in the documented key order (``Report.to_dict``)."""
+    return report.to_dict()
 
 
 @reporter("json")

@@ -15,7 +15,16 @@ from contract_tools.report.json import to_document
 from contract_tools.report.messages import request_text, response_text
 from contract_tools.report.paths import differences
 from contract_tools.report.registry import RenderOptions, reporter
-from contract_tools.report.text import gates, strip_control, to_json, truncate, value_text
+from contract_tools.report.text import (
+    accepted_lines,
+    gates,
+    numbers,
+    serve_lines,
+    strip_control,
+    to_json,
+    truncate,
+    value_text,
+)
 
 # A PR comment holds 65,536 characters; leave room for a bot's own header around ours.
 DEFAULT_LIMIT = 60_000
@@ -91,17 +100,31 @@ def _head(report: Report, fail_on: Level | None) -> str:
     lines.append("| " + " | ".join(inline(k.replace("_", " ")) for k in summary) + " |")
     lines.append("|" + " ---: |" * len(summary))
     lines.append("| " + " | ".join(inline(str(v)) for v in summary.values()) + " |")
+    if report.causes:
+        lines += ["", "### Causes", "", "| cause | level | what | operations | findings |"]
+        lines.append("| --- | --- | --- | ---: | --- |")
+        lines.extend(
+            f"| {c.id} | {_ICONS[c.level]} {c.level} | {inline(c.title)} "
+            f"| {len(c.operations)} | {numbers(c.findings)} |"
+            for c in report.causes
+        )
+    accepted = accepted_lines(report)
+    if accepted:
+        lines += ["", f"### {inline(accepted[1].removeprefix('accepted drift '))}", ""]
+        lines.extend(f"- {inline(line.strip())}" for line in accepted[2:])
     if report.findings:
         lines.append("")
-        lines.append("| # | level | operation | finding | message | cases |")
-        lines.append("| ---: | --- | --- | --- | --- | ---: |")
+        lines += ["### Findings", ""]
+        lines.append("| # | level | operation | finding | what differs | cases | cause |")
+        lines.append("| ---: | --- | --- | --- | --- | ---: | --- |")
     return "\n".join(lines)
 
 
 def _finding_rows(report: Report) -> list[str]:
     return [
         f"| {n} | {_ICONS[f.level]} {f.level} | {code(f.operation)} | {code(f.id)} "
-        f"| {inline(f.message)} | {f.count} |"
+        f"| {inline(', '.join(f.subject) if f.exchange is not None else f.message)} "
+        f"| {f.count} | {f.cause or ''} |"
         for n, f in enumerate(report.findings, 1)
     ]
 
@@ -175,6 +198,10 @@ def _response_parts(side: str, response: Response) -> list[str]:
 
 def _tail(report: Report) -> list[str]:
     lines: list[str] = []
+    serve = serve_lines(report)
+    if serve:
+        lines += ["", "### Running the curl lines", "", inline(serve[1]), ""]
+        lines.append(fence("\n".join(line.strip() for line in serve[2:]), "sh"))
     if report.noise:
         lines += ["", "### Noise (differs between two baseline answers; not compared)", ""]
         for entry in report.noise:

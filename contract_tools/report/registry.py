@@ -31,6 +31,9 @@ class RenderOptions:
     fail_on: Level | None = Level.ERROR
     # Where the HTML report is written: the Markdown points there when it truncates.
     html_report: str | None = None
+    # Each finding's evidence in the text format (bodies, curl, pytest); off: causes and one or
+    # two lines per finding, what a terminal shows without -v. Files are always complete.
+    verbose: bool = True
 
 
 Renderer = Callable[[Report, RenderOptions], str]

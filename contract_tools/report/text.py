@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from contract_tools.causes import Cause, exception_line
 from contract_tools.models import (
     Exchange,
     Finding,
@@ -21,6 +22,7 @@ from contract_tools.models import (
     SchemaChange,
     body_text,
 )
+from contract_tools.report.messages import request_text
 from contract_tools.report.paths import differences
 from contract_tools.report.registry import RenderOptions, reporter
 
@@ -33,21 +35,27 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @reporter("text")
 def render(report: Report, options: RenderOptions) -> str:
+    """Causes first (one line each), then the findings numbered as ``replay --finding`` reads
+    them (one or two lines each; with ``verbose`` their evidence too), accepted drift apart,
+    noise, skipped operations, the summary and the gate."""
     fail_on = options.fail_on
     lines = [title(report)]
-    for operation, findings in group_by_operation(report.findings).items():
-        lines.append("")
-        lines.append(operation)
-        for finding in findings:
-            lines.append(f"  {finding_line(finding, fail_on)}")
-            # Blank lines of a snippet stay blank: no trailing whitespace in logs or goldens.
-            lines.extend(f"      {line}" if line else "" for line in detail_lines(finding))
+    if report.causes:
+        lines += ["", f"causes ({len(report.causes)}):"]
+        lines.extend(f"  {cause_line(cause)}" for cause in report.causes)
+    if report.findings:
+        lines += ["", f"findings ({len(report.findings)}):"]
+        lines.extend(_finding_lines(report, fail_on, verbose=options.verbose))
+    lines.extend(accepted_lines(report))
+    if options.verbose:
+        lines.extend(serve_lines(report))
     if report.noise:
         lines.append("")
         lines.append("noise (paths that differ between two baseline answers, not compared):")
         for entry in report.noise:
             paths = ", ".join(str(p) for p in entry.get("paths", ()))
-            lines.append(f"  {entry.get('operation', '?')}: {paths}")
+            shape = f" [{entry['shape']}]" if entry.get("shape") else ""
+            lines.append(f"  {entry.get('operation', '?')}{shape}: {paths}")
     if report.skipped:
         lines.append("")
         lines.append("skipped:")
@@ -57,6 +65,134 @@ def render(report: Report, options: RenderOptions) -> str:
     lines.append(summary_line(report))
     lines.append(gate_line(report, fail_on))
     return strip_control("\n".join(lines) + "\n")
+
+
+# Without -v, a cause with more findings than this shows its first SHOWN_PER_CAUSE only.
+COLLAPSE_OVER = 5
+SHOWN_PER_CAUSE = 3
+
+
+def _finding_lines(report: Report, fail_on: Level | None, *, verbose: bool) -> list[str]:
+    lines: list[str] = []
+    hidden: dict[str, list[int]] = {}
+    sizes = {cause.id: len(cause.findings) for cause in report.causes}
+    seen: dict[str, int] = {}
+    for number, finding in enumerate(report.findings, 1):
+        cause = finding.cause or ""
+        seen[cause] = seen.get(cause, 0) + 1
+        if not verbose and sizes.get(cause, 0) > COLLAPSE_OVER and seen[cause] > SHOWN_PER_CAUSE:
+            hidden.setdefault(cause, []).append(number)
+            if seen[cause] == sizes[cause]:
+                numbers = hidden[cause]
+                lines.append(
+                    f"  ... {len(numbers)} more of {cause} (#{numbers[0]}-#{numbers[-1]}; "
+                    "-v or the reports show them)"
+                )
+            continue
+        lines.append(f"  {numbered_line(number, finding, fail_on)}")
+        second = evidence_line(finding)
+        if second:
+            lines.append(f"        {second}")
+        # A diff finding's details are two short values: always shown.
+        if verbose or finding.change is not None:
+            lines.extend(f"        {line}" if line else "" for line in detail_lines(finding))
+    return lines
+
+
+def cause_line(cause: Cause) -> str:
+    """``C1 warning CORS: ... (59 operations: #1-#59)``."""
+    count = len(cause.operations)
+    where = f"{count} operation{'s' if count != 1 else ''}"
+    return f"{cause.id:<4} {cause.level!s:<7} {cause.title} ({where}: {numbers(cause.findings)})"
+
+
+def numbers(findings: tuple[int, ...]) -> str:
+    """``#1-#4, #9``: finding numbers as consecutive ranges."""
+    ranges: list[list[int]] = []
+    for n in findings:
+        if ranges and ranges[-1][1] == n - 1:
+            ranges[-1][1] = n
+        else:
+            ranges.append([n, n])
+    return ", ".join(f"#{a}" if a == b else f"#{a}-#{b}" for a, b in ranges)
+
+
+def numbered_line(number: int, finding: Finding, fail_on: Level | None) -> str:
+    """``3 FAIL error POST /books/ status-mismatch: status 201 -> 200 (4 cases) [C2]``."""
+    mark = "FAIL" if gates(finding, fail_on) else "    "
+    cases = f" ({finding.count} cases)" if finding.count != 1 else ""
+    what = ", ".join(finding.subject) if finding.exchange is not None else finding.message
+    cause = f" [{finding.cause}]" if finding.cause else ""
+    return (
+        f"{number:>3} {mark} {finding.level!s:<7} {finding.operation} {finding.id}: "
+        f"{truncate(what, 120)}{cases}{cause}"
+    )
+
+
+def evidence_line(finding: Finding) -> str:
+    """The minimal request and what differs in it, in one line: ``GET /x?a=1 -> 200 vs 422``."""
+    exchange = finding.exchange
+    if exchange is None:
+        return ""
+    request = exchange.request
+    sent = f"{request.method} {request.target}"
+    if request.body:
+        sent += f" {short(body_text(request.body, 60))}"
+    base, cand = exchange.baseline, exchange.candidate
+    if finding.id == "crash":
+        side = cand if (finding.about or "").endswith("candidate") else base
+        what = exception_line(side)
+    else:
+        rows = differences(exchange, finding.paths)
+        what = "; ".join(f"{p}: {a} vs {b}" for p, a, b in rows[:2])
+        what = what or f"{base.status} vs {cand.status}"
+    return truncate(f"{truncate(sent, 100)} -> {what}", 220)
+
+
+def short(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def accepted_lines(report: Report) -> list[str]:
+    """Accepted drift, listed apart: never counted, never silent."""
+    outcome = report.meta.get("accepted_drift")
+    if not isinstance(outcome, Mapping):
+        return []
+    groups = {k: list(outcome.get(k) or ()) for k in ("accepted", "expired", "stale", "outdated")}
+    counts = f"{len(groups['accepted'])} accepted, {len(groups['expired'])} expired, "
+    counts += f"{len(groups['stale']) + len(groups['outdated'])} stale"
+    lines = ["", f"accepted drift ({outcome.get('file')}): {counts}"]
+    labels = {
+        "accepted": "accepted",
+        "expired": "EXPIRED",
+        "stale": "stale (no longer reproduced)",
+        "outdated": "stale (written by an older version; re-accept with --update-accepted)",
+    }
+    for group, entries in groups.items():
+        for entry in entries:
+            what = ", ".join(entry.get("paths") or ())
+            lines.append(
+                f"  {labels[group]}: {entry.get('operation')} {entry.get('id')}"
+                f"{f' [{what}]' if what else ''}: {entry.get('reason', '')}"
+            )
+    return lines
+
+
+def serve_lines(report: Report) -> list[str]:
+    """How to run the curl lines of in-process apps: serve them, set the URL variables."""
+    serve = report.meta.get("serve")
+    if not isinstance(serve, Mapping) or not serve:
+        return []
+    lines = [
+        "",
+        "curl lines of in-process apps read their URL from a variable; serve the apps first:",
+    ]
+    for side, entry in serve.items():
+        if isinstance(entry, Mapping):
+            command = entry.get("command") or f"# serve the {side} app at {entry.get('url')}"
+            lines.append(f"  {command} &  # {side}" if entry.get("command") else f"  {command}")
+            lines.append(f"  export {entry.get('variable')}={entry.get('url')}")
+    return lines
 
 
 def strip_control(text: str) -> str:
@@ -130,7 +266,7 @@ def detail_lines(finding: Finding) -> list[str]:
     if change is not None:
         lines.extend(change_lines(change))
     if exchange is not None:
-        lines.append("request: " + compact(exchange.request.to_dict()))
+        lines.extend(block("request", request_text(exchange.request)))
     if finding.reproduction is not None:
         lines.extend(curl_lines(finding.reproduction))
     if exchange is not None:

@@ -97,4 +97,29 @@ def test_what_the_baseline_disagrees_with_itself_on_is_noise_not_drift() -> None
     decide = judge(base, cand, specs)
     [diff] = decide(op, Request.build("GET", "/a")).differences
     assert [str(p) for p in diff.paths] == ["$.n"]
-    assert decide.noise.to_report() == ({"operation": "GET /a", "paths": ["$.at"]},)
+    assert decide.noise.to_report() == ({"operation": "GET /a", "shape": "2xx", "paths": ["$.at"]},)
+
+
+def test_a_crash_of_the_baseline_alone_the_port_refuses_is_info() -> None:
+    specs = {"baseline": spec("/a"), "candidate": spec("/a")}
+    [op] = merge_operations(specs)
+    crashed = Response(500, body=b"boom", crash="Traceback\nKeyError: 'x'\n")
+    [diff] = judge(Fixed(crashed), Fixed(Response(422)), specs)(
+        op, Request.build("GET", "/a")
+    ).differences
+    assert (diff.kind, diff.level, diff.about) == ("crash", Level.INFO, "crash on baseline")
+    assert diff.message.endswith("the port handles what crashed the legacy app")
+    # The opposite (the port crashes) stays an error, and is another drift.
+    [other] = judge(Fixed(Response(422)), Fixed(crashed), specs)(
+        op, Request.build("GET", "/a")
+    ).differences
+    assert (other.level, other.about) == (Level.ERROR, "crash on candidate")
+
+
+def test_a_route_not_ported_that_both_answer_404_is_a_missing_operation() -> None:
+    specs = {"baseline": spec("/a/{id}"), "candidate": spec("/other")}
+    [op, _] = merge_operations(specs)
+    base = Response(404, (("Content-Type", "application/json"),), b'{"error": "not found"}')
+    cand = Response(404, (("content-type", "application/json"),), b'{"detail": "Not Found"}')
+    [diff] = judge(Fixed(base), Fixed(cand), specs)(op, Request.build("GET", "/a/1")).differences
+    assert (diff.kind, diff.about) == ("missing", "missing on candidate")

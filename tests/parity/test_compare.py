@@ -32,7 +32,11 @@ def _json(status: int, value: Any) -> Response:
 def test_status_difference_is_the_only_difference() -> None:
     assert compare(_json(200, {"a": 1}), _json(201, {"a": 2})) == [
         Difference(
-            "status", Level.ERROR, (P("status"),), "status 200 (baseline) vs 201 (candidate)"
+            "status",
+            Level.ERROR,
+            (P("status"),),
+            "status 200 (baseline) vs 201 (candidate)",
+            "status 200 -> 201",
         )
     ]
 

@@ -46,7 +46,7 @@ def test_findings_drop_paths_learned_as_noise_and_merge_what_becomes_equal() -> 
     book.record("GET /a", Difference(BODY, Level.ERROR, both[1:], "m3"), request, outcome)
     noise = {ResponsePath.parse("$.at")}
     findings = book.findings(
-        lambda operation: lambda path: path in noise,
+        lambda operation, shape: lambda path: path in noise,
         lambda sig, req: Reproduction(),
         lambda req: req,
     )

@@ -153,7 +153,7 @@ def test_live_flask_vs_live_fastapi_port(gunicorn_url: str, uvicorn_url: str) ->
     assert report.findings == ()
     assert report.meta["summary"]["operations"] == 4
     assert report.noise == (
-        {"operation": "GET /health", "paths": ["$.checked_at", "$.request_id"]},
+        {"operation": "GET /health", "shape": "2xx", "paths": ["$.checked_at", "$.request_id"]},
     )
 
 

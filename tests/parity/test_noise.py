@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 
-from contract_tools._parity.noise import NoiseBook, can_probe, probe
+from contract_tools._parity.noise import NoiseBook, can_probe, probe, request_shape
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.targets import Target
 from contract_tools.models import Request, Response, ResponsePath
@@ -59,3 +59,23 @@ def test_filter_sees_newly_learned_noise() -> None:
     assert not book.filter("GET /a")(P("$.x"))
     book.learn("GET /a", [P("$.x")])
     assert book.filter("GET /a")(P("$.x.y"))
+
+
+def test_noise_is_learned_per_request_shape() -> None:
+    book = NoiseBook()
+    expand = request_shape(Request.build("GET", "/items", query=[("expand", "1")]), Response(200))
+    plain = request_shape(Request.build("GET", "/items"), Response(200))
+    assert (expand, plain) == ("query=expand 2xx", "2xx")
+    book.learn("GET /items", [P("$.debug")], expand)
+    # Noisy for ?expand=1 only: still compared for a plain GET /items.
+    assert book.filter("GET /items", expand)(P("$.debug"))
+    assert not book.filter("GET /items", plain)(P("$.debug"))
+
+
+def test_a_shape_holds_body_keys_not_values_and_ignores_generated_junk_keys() -> None:
+    body = b'{"title": "x", "year": 1, "\\u00e9\\u0001": 2}'
+    request = Request.build("POST", "/books", body=body)
+    assert request_shape(request, Response(201)) == "body={title,year} 2xx"
+    assert request_shape(Request.build("POST", "/b", body=b"\xff"), Response(400)) == (
+        "body=bytes 4xx"
+    )

@@ -11,9 +11,10 @@ neither header value; nothing here may be shaped differently from what an engine
 from __future__ import annotations
 
 import json
-import shlex
 from typing import Any
 
+from contract_tools._parity.reproduction import curl, pytest_snippet
+from contract_tools.causes import with_causes
 from contract_tools.models import (
     EVERY,
     Exchange,
@@ -32,8 +33,6 @@ from contract_tools.models import (
 SCRIPT_BODY = "<script>alert(1)</script>"
 LEGACY = "examples.legacy_flask:create_app()"
 PORT = "examples.fastapi_port:create_app()"
-# In-process targets: both curl commands point at the same URL (the parity runner's base_url).
-IN_PROCESS = "http://localhost"
 
 
 def flask_json(value: Any) -> tuple[tuple[tuple[str, str], ...], bytes]:
@@ -49,35 +48,12 @@ def fastapi_json(value: Any) -> tuple[tuple[tuple[str, str], ...], bytes]:
 
 
 def reproduction(request: Request, operation: str, finding_id: str) -> Reproduction:
-    """The curl commands and pytest snippet the parity runner attaches to every finding."""
-    parts = ["curl", "--path-as-is", "-X", request.method]
-    for name, value in request.headers:
-        parts += ["-H", f"{name}: {value}"]
-    if request.body:
-        parts += ["--data-binary", request.body.decode("utf-8")]
-    parts.append(IN_PROCESS + request.target)
-    curl = shlex.join(parts)
-    name = "_".join(
-        part
-        for part in "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}")
-        .lower()
-        .split("_")
-        if part
+    """The curl commands and pytest snippet the parity runner attaches to every finding: both
+    in-process, so each curl line reads its side's URL variable."""
+    return Reproduction(
+        curl=tuple((side, curl(request, None, side=side)) for side in ("baseline", "candidate")),
+        pytest=pytest_snippet(LEGACY, PORT, request, finding_id, operation),
     )
-    pytest = (
-        "from contract_tools.models import Request\n"
-        "from contract_tools.parity.runner import replay\n\n\n"
-        f"def test_{name}():\n"
-        f"    request = Request.build(\n"
-        f"        {request.method!r},\n"
-        f"        {request.path!r},\n"
-        f"        query={list(request.query)!r},\n"
-        f"        headers={list(request.headers)!r},\n"
-        f"        body={request.body!r},\n"
-        f"    )\n"
-        f"    assert replay({LEGACY!r}, {PORT!r}, request) == []\n"
-    )
-    return Reproduction(curl=(("baseline", curl), ("candidate", curl)), pytest=pytest)
 
 
 def parity_finding(
@@ -88,6 +64,7 @@ def parity_finding(
     exchange: Exchange,
     paths: tuple[ResponsePath, ...],
     count: int = 1,
+    about: str | None = None,
 ) -> Finding:
     return Finding(
         id=finding_id,
@@ -98,6 +75,7 @@ def parity_finding(
         paths=paths,
         exchange=exchange,
         reproduction=reproduction(exchange.request, operation, finding_id),
+        about=about,
     )
 
 
@@ -126,7 +104,7 @@ HEADER_MISMATCH = parity_finding(
     "header-mismatch",
     Level.WARNING,
     "GET /authors/{author_id}",
-    "headers differ: etag: '\"a1\"' vs 'W/\"a1\"'",
+    "header differs: etag: '\"a1\"' vs 'W/\"a1\"'",
     Exchange(
         Request.build("GET", "/authors/1", headers=[("Host", "localhost")]),
         Response(200, (*_AUTHOR_BASELINE[0], ("ETag", '"a1"')), _AUTHOR_BASELINE[1]),
@@ -160,6 +138,7 @@ STATUS_MISMATCH = parity_finding(
         Response(422, *fastapi_json({"detail": [{"msg": "| pipe"}]})),
     ),
     (ResponsePath.status(),),
+    about="status 400 -> 422",
 )
 
 _ORDER_ID = "0b6f1c1e-8a4f-4a8e-9d7b-2f0c5e6a1b01"
@@ -186,28 +165,57 @@ CRASH = parity_finding(
     ),
     (ResponsePath.status(),),
     count=2,
+    about="crash on candidate",
 )
 
-PARITY = Report(
-    command="parity",
-    findings=sort_findings([BODY_MISMATCH, HEADER_MISMATCH, STATUS_MISMATCH, CRASH]),
-    meta={
-        "baseline": LEGACY,
-        "candidate": PORT,
-        "summary": {
-            "operations": 5,
-            "cases": 400,
-            "shrink_cases": 37,
-            "findings": 4,
-            "seed": 42,
-            "duration_s": 1.5,
+PARITY = with_causes(
+    Report(
+        command="parity",
+        findings=sort_findings([BODY_MISMATCH, HEADER_MISMATCH, STATUS_MISMATCH, CRASH]),
+        meta={
+            "baseline": LEGACY,
+            "candidate": PORT,
+            "summary": {
+                "operations": 5,
+                "cases": 400,
+                "shrink_cases": 37,
+                "findings": 4,
+                "seed": 42,
+                "duration_s": 1.5,
+            },
+            "mode": Mode.ALL,
+            "max_examples": 100,
+            "normalization": ["header-name-case", "json-parsed"],
+            # Every operation explored, with its time: JUnit lists passing ones too.
+            "operations": [
+                {"operation": "GET /", "cases": 2, "time_s": 0.1},
+                {"operation": "GET /authors/{author_id}", "cases": 100, "time_s": 0.2},
+                {"operation": "GET /books/{id}", "cases": 100, "time_s": 0.3},
+                {"operation": "GET /orders/{order_id}", "cases": 98, "time_s": 0.4},
+                {"operation": "POST /books", "cases": 100, "time_s": 0.5},
+                {"operation": "PUT /upload", "cases": 0, "time_s": 0.0},
+            ],
+            "serve": {
+                side: {"variable": f"{side.upper()}_URL", "url": url, "command": command}
+                for side, url, command in (
+                    (
+                        "baseline",
+                        "http://127.0.0.1:5000",
+                        f"flask --app '{LEGACY}' run --port 5000",
+                    ),
+                    (
+                        "candidate",
+                        "http://127.0.0.1:8000",
+                        "uvicorn --factory examples.fastapi_port:create_app --port 8000",
+                    ),
+                )
+            },
         },
-        "mode": Mode.ALL,
-        "max_examples": 100,
-        "normalization": ["header-name-case", "json-parsed"],
-    },
-    noise=({"operation": "GET /books/{id}", "paths": ["$.fetched_at"]},),
-    skipped=({"operation": "PUT /upload", "reason": "multipart body cannot be generated"},),
+        noise=(
+            {"operation": "GET /books/{id}", "shape": "query=q 2xx", "paths": ["$.fetched_at"]},
+        ),
+        skipped=({"operation": "PUT /upload", "reason": "multipart body cannot be generated"},),
+    )
 )
 
 # A property name is app-supplied text: backticks and markup must stay inert in every format.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -145,3 +146,16 @@ def test_gate_off() -> None:
     page = render(PARITY, "html", fail_on=None)
     assert "<p>Gate off (fail-on never): 4 findings.</p>" in page
     assert "(fails the gate)" not in page
+
+
+def test_element_ids_are_unique_and_causes_come_first() -> None:
+    page = render(PARITY, "html")
+    ids = re.findall(r'(?<![\w-])id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert page.index('id="causes"') < page.index('id="findings"')
+    assert [f"cause-{c.id}" for c in PARITY.causes] == [i for i in ids if i.startswith("cause-")]
+
+
+def test_the_request_is_an_http_message() -> None:
+    page = render(PARITY, "html")
+    assert '<pre class="request">POST /books\nHost: localhost\n' in page

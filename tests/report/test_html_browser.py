@@ -64,12 +64,16 @@ def visible(dom: str, tag: str) -> list[str]:
 
 def test_filters_from_fragment_hide_rows(page: Path, tmp_path: Path) -> None:
     dom = dump_dom(page, "#level=error", tmp_path)
-    assert visible(dom, "tr") == ["2", "3"]
-    assert visible(dom, "section") == ["2", "3"]
+    # Findings come cause by cause: the two errors' causes are first.
+    assert visible(dom, "tr") == ["1", "2"]
+    assert visible(dom, "section") == ["1", "2"]
     assert '<span id="shown">2 of 4 findings shown</span>' in dom
     dom = dump_dom(page, "#operation=POST%20%2Fbooks&id=status-mismatch", tmp_path)
     assert visible(dom, "tr") == ["4"]
     assert '<span id="shown">1 of 4 findings shown</span>' in dom
+    # A cause's link in the causes table filters the findings to that cause.
+    dom = dump_dom(page, "#cause=C3", tmp_path)
+    assert visible(dom, "tr") == ["3"]
 
 
 def test_no_filter_shows_everything(page: Path, tmp_path: Path) -> None:

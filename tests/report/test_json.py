@@ -26,7 +26,10 @@ def test_parity_shape() -> None:
         "mode",
         "max_examples",
         "normalization",
+        "operations",
+        "serve",
         "summary",
+        "causes",
         "findings",
         "noise",
         "skipped",
@@ -42,21 +45,42 @@ def test_parity_shape() -> None:
         "warning": 2,
         "info": 0,
     }
-    assert list(doc["findings"][0]) == ["id", "level", "operation", "message", "count", "details"]
-    assert list(doc["findings"][0]["details"]) == [
+    assert doc["causes"][1] == {
+        "id": "C2",
+        "title": "The candidate crashes: decimal.InvalidOperation: "
+        "[<class 'decimal.ConversionSyntax'>]",
+        "level": "error",
+        "operations": ["GET /orders/{order_id}"],
+        "findings": [2],
+    }
+    assert [f["cause"] for f in doc["findings"]] == ["C1", "C2", "C3", "C4"]
+    assert list(doc["findings"][0]) == [
+        "id",
+        "level",
+        "operation",
+        "message",
+        "count",
+        "cause",
+        "details",
+    ]
+    assert list(doc["findings"][3]["details"]) == [
         "request",
         "baseline",
         "candidate",
         "paths",
+        "about",
         "curl",
         "pytest",
     ]
-    assert doc["findings"][0]["details"]["baseline"]["headers"] == [
+    assert doc["findings"][3]["details"]["about"] == "status 400 -> 422"
+    assert doc["findings"][2]["details"]["baseline"]["headers"] == [
         ["Content-Type", "application/json"],
         ["Content-Length", "36"],
         ["ETag", '"a1"'],
     ]
-    assert doc["noise"] == [{"operation": "GET /books/{id}", "paths": ["$.fetched_at"]}]
+    assert doc["noise"] == [
+        {"operation": "GET /books/{id}", "shape": "query=q 2xx", "paths": ["$.fetched_at"]}
+    ]
     assert doc["skipped"] == [
         {"operation": "PUT /upload", "reason": "multipart body cannot be generated"}
     ]

@@ -20,38 +20,42 @@ def test_golden(name: str, report: Report) -> None:
 def test_structure() -> None:
     root = ET.fromstring(render(PARITY, "junit").encode("utf-8"))
     assert root.tag == "testsuites"
-    (suite,) = root
-    assert suite.tag == "testsuite"
-    for element in (root, suite):
-        assert {k: element.get(k) for k in ("tests", "failures", "errors", "skipped", "time")} == {
-            "tests": "5",
-            "failures": "2",
-            "errors": "0",
-            "skipped": "1",
-            "time": "1.500",
-        }
-    cases = suite.findall("testcase")
-    assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("parity", "GET /authors/{author_id}"),
-        ("parity", "GET /books/{id}"),
-        ("parity", "GET /orders/{order_id}"),
-        ("parity", "POST /books"),
-        ("parity", "PUT /upload"),
+    totals = {k: root.get(k) for k in ("tests", "failures", "errors", "skipped", "time")}
+    assert totals == {"tests": "6", "failures": "2", "errors": "0", "skipped": "1", "time": "1.500"}
+    # One suite per operation explored, passing ones too, each with its real time.
+    suites = [(s.get("name"), s.get("tests"), s.get("failures"), s.get("time")) for s in root]
+    assert suites == [
+        ("parity GET /", "1", "0", "0.100"),
+        ("parity GET /authors/{author_id}", "1", "0", "0.200"),
+        ("parity GET /books/{id}", "1", "1", "0.300"),
+        ("parity GET /orders/{order_id}", "1", "1", "0.400"),
+        ("parity POST /books", "1", "0", "0.500"),
+        ("parity PUT /upload", "1", "0", "0.000"),
     ]
-    assert all(c.get("time") == "0" for c in cases)
-    failures = suite.findall("testcase/failure")
+    cases = root.findall("testsuite/testcase")
+    assert [(c.get("classname"), c.get("name"), c.get("time")) for c in cases] == [
+        ("GET /", "agrees", "0.100"),
+        ("GET /authors/{author_id}", "#3 header-mismatch [header:etag]", "0.200"),
+        ("GET /books/{id}", "#1 body-mismatch [$.id, $.tags[*]]", "0.300"),
+        ("GET /orders/{order_id}", "#2 crash [crash on candidate]", "0.400"),
+        ("POST /books", "#4 status-mismatch [status 400 -> 422]", "0.500"),
+        ("PUT /upload", "skipped", "0.000"),
+    ]
+    # At most one failure per testcase: CI reporters show only the first.
+    assert all(len(c.findall("failure")) <= 1 for c in cases)
+    failures = root.findall("testsuite/testcase/failure")
     assert [f.get("type") for f in failures] == ["body-mismatch", "crash"]
     text = failures[0].text or ""
     assert (
-        "curl: curl --path-as-is -X GET -H 'Host: localhost' 'http://localhost/books/1?q=a%26b'"
-        in (text)
+        "curl (baseline): curl --path-as-is --globoff -X GET -H 'Host: localhost' -H Accept: "
+        "-H User-Agent: \"$BASELINE_URL\"'/books/1?q=a%26b'" in text
     )
     assert "paths: $.id, $.tags[*]" in text
     assert SCRIPT_BODY in text  # escaped by the XML writer, intact once parsed
     # Below fail-on: visible as output, not a failure; the NUL from the body is replaced.
-    out = cases[3].find("system-out")
+    out = cases[4].find("system-out")
     assert out is not None and "\ufffd" in (out.text or "")
-    assert cases[4].find("skipped") is not None
+    assert cases[5].find("skipped") is not None
     # Schema order inside a testcase: skipped?, error*, failure*, system-out*.
     allowed = ["skipped", "error", "failure", "system-out", "system-err"]
     for case in cases:
@@ -87,5 +91,7 @@ def test_fail_on_levels() -> None:
 
 def test_without_findings_still_has_a_testcase() -> None:
     root = ET.fromstring(render(Report.of("diff", [], base="a", revision="b"), "junit"))
-    assert [c.get("name") for c in root.iter("testcase")] == ["(all diff checks)"]
+    assert [(c.get("classname"), c.get("name")) for c in root.iter("testcase")] == [
+        ("(all diff checks)", "agrees")
+    ]
     assert root.get("failures") == "0"

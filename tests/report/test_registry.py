@@ -73,9 +73,9 @@ def test_a_new_module_in_the_package_is_a_new_format(
     assert report_package.formats() == ("text", "findings-csv", "html", "json", "junit", "markdown")
     assert render(PARITY, "findings-csv", fail_on=Level.WARNING) == (
         "operation,id,fails\n"
-        "GET /authors/{author_id},header-mismatch,1\n"
         "GET /books/{id},body-mismatch,1\n"
         "GET /orders/{order_id},crash,1\n"
+        "GET /authors/{author_id},header-mismatch,1\n"
         "POST /books,status-mismatch,1\n"
     )
     assert render(PARITY, "findings-csv", fail_on=None).count(",0\n") == 4

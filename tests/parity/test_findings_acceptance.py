@@ -1,0 +1,128 @@
+"""The issue's acceptance checks, through the CLI as a user runs it: a 201 -> 200 regression beside
+the 400 -> 422 every port has stays its own finding, accepting one never accepts the other, the
+run says what it accepted, and on an httpbin-like echo pair the CORS difference is one cause."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from contract_tools.cli.main import app
+
+LEGACY = "tests.parity.apps.orders_flask:create_app()"
+PORT = "tests.parity.apps.orders_fastapi:create_app()"
+ECHO = "tests.parity.apps.echo_flask:create_app()"
+ECHO_PORT = "tests.parity.apps.echo_fastapi:create_app()"
+RUN = ["--seed", "1", "--max-examples", "20", "--no-database", "--mode", "positive"]
+
+
+def parity(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["parity", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_create_200_and_invalid_422_are_two_findings_and_accepting_one_keeps_the_other(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "parity.json"
+    code, _, _ = parity(
+        LEGACY, PORT, *RUN, "--mode", "all", "--include", "POST /orders", "--json", str(out)
+    )
+    assert code == 1
+    doc = json.loads(out.read_text())
+    status = sorted(f["details"]["about"] for f in doc["findings"] if f["id"] == "status-mismatch")
+    assert status == ["status 201 -> 200", "status 400 -> 422"]
+
+    accepted = tmp_path / "accepted.yaml"
+    accepted.write_text(
+        "version: 1\naccepted:\n"
+        "  - operation: POST /orders\n    id: status-mismatch\n"
+        '    paths: ["status 400 -> 422"]\n'
+        "    reason: 422 is FastAPI's validation status; clients read only the class\n",
+        encoding="utf-8",
+    )
+    again = tmp_path / "again.json"
+    code, stdout, stderr = parity(
+        LEGACY,
+        PORT,
+        *RUN,
+        "--mode",
+        "all",
+        "--include",
+        "POST /orders",
+        "--accepted",
+        str(accepted),
+        "--json",
+        str(again),
+    )
+    assert code == 1  # the 201 -> 200 regression still fails the gate
+    doc = json.loads(again.read_text())
+    # What remains: the regression, and FastAPI's own 400 body for bytes that are not JSON.
+    assert [(f["id"], f["details"].get("about")) for f in doc["findings"]] == [
+        ("body-mismatch", None),
+        ("status-mismatch", "status 201 -> 200"),
+    ]
+    assert doc["summary"]["accepted"] == 1
+    assert "accepted drift (" in stdout and "1 accepted, 0 expired, 0 stale" in stdout
+    assert (
+        "  accepted: POST /orders status-mismatch [status 400 -> 422]: 422 is FastAPI's "
+        "validation status; clients read only the class" in stdout.splitlines()
+    )
+    assert f"accepted drift {accepted}: 1 accepted, 0 expired, 0 stale, 2 new" in stderr
+
+
+def test_an_accepted_entry_written_by_0_1_accepts_neither_and_says_why(tmp_path: Path) -> None:
+    accepted = tmp_path / "accepted.yaml"
+    accepted.write_text(
+        "- operation: POST /orders\n  id: status-mismatch\n  paths: [status]\n  reason: old\n",
+        encoding="utf-8",
+    )
+    code, stdout, stderr = parity(
+        LEGACY,
+        PORT,
+        *RUN,
+        "--mode",
+        "all",
+        "--include",
+        "POST /orders",
+        "--accepted",
+        str(accepted),
+    )
+    assert code == 1
+    assert "1 stale (1 written by an older version), 3 new" in stderr
+    assert (
+        "  stale (written by an older version; re-accept with --update-accepted): "
+        "POST /orders status-mismatch [status]: old" in stdout.splitlines()
+    )
+
+
+def test_the_cors_difference_of_an_echo_service_is_one_cause(tmp_path: Path) -> None:
+    out = tmp_path / "echo.json"
+    code, stdout, _ = parity(ECHO, ECHO_PORT, *RUN, "--json", str(out))
+    assert code == 0  # CORS and ETag differences are warnings
+    doc = json.loads(out.read_text())
+    cors = [c for c in doc["causes"] if c["title"].startswith("CORS:")]
+    assert [c["title"] for c in cors] == [
+        "CORS: the candidate omits Access-Control-Allow-Credentials, "
+        "Access-Control-Allow-Origin; the baseline omits Vary when the request has no Origin"
+    ]
+    assert sorted(cors[0]["operations"]) == [
+        "GET /etag",
+        "GET /get",
+        "GET /status/{code}",
+        "POST /post",
+        "PUT /put",
+    ]
+    assert len(cors[0]["findings"]) == 15  # three headers on each of five operations
+    # The real drift beside it stays its own cause.
+    assert "Header Etag sent only by the baseline" in [c["title"] for c in doc["causes"]]
+    # Every finding belongs to exactly one cause, and says which.
+    numbers = sorted(n for c in doc["causes"] for n in c["findings"])
+    assert numbers == list(range(1, len(doc["findings"]) + 1))
+    by_number = {n: c["id"] for c in doc["causes"] for n in c["findings"]}
+    assert [f["cause"] for f in doc["findings"]] == [
+        by_number[n] for n in range(1, len(doc["findings"]) + 1)
+    ]
+    assert stdout.splitlines()[3].startswith("  C1   warning CORS: the candidate omits")
