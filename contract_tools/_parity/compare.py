@@ -7,11 +7,13 @@ item 0 and item 7 is one finding. Cheap equality runs first; DeepDiff only expla
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from contract_tools._parity.bounded import LARGE_BODY, walk_differences
 from contract_tools._parity.normalize import BYTES, IGNORED, JSON, Normalizer, View
 from contract_tools.models import EVERY, Level, Response, ResponsePath
 
@@ -146,8 +148,17 @@ def _shown(value: str | None) -> str:
 def _body(left: View, right: View, ignored: PathFilter | None) -> list[Difference]:
     if left.body_kind == IGNORED and right.body_kind == IGNORED:
         return []
+    note = ""
     if left.body_kind == JSON and right.body_kind == JSON:
-        errors, warnings = json_differences(left.body, right.body)
+        large = max(len(left.response.body), len(right.response.body)) > LARGE_BODY
+        if large and same_json(left.body, right.body):
+            return []
+        if large:
+            found, warned, complete = walk_differences(left.body, right.body)
+            errors, warnings = sorted(found, key=str), sorted(warned, key=str)
+            note = "" if complete else f" (large bodies: stopped after {len(found) + len(warned)})"
+        else:
+            errors, warnings = json_differences(left.body, right.body)
     elif left.body_kind == BYTES and right.body_kind == BYTES and left.body == right.body:
         return []
     else:
@@ -158,7 +169,7 @@ def _body(left: View, right: View, ignored: PathFilter | None) -> list[Differenc
     result = []
     if errors:
         result.append(
-            Difference(BODY, Level.ERROR, tuple(errors), f"body differs at {_list(errors)}")
+            Difference(BODY, Level.ERROR, tuple(errors), f"body differs at {_list(errors)}{note}")
         )
     if warnings:
         result.append(
@@ -175,6 +186,17 @@ def _body(left: View, right: View, ignored: PathFilter | None) -> list[Differenc
 def _list(paths: list[ResponsePath]) -> str:
     shown = ", ".join(str(p) for p in paths[:5])
     return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Strict equality of two large parsed bodies at C speed: ``==`` first, then the canonical
+    JSON text, which tells 1 from 1.0 and true from 1 where ``==`` does not."""
+    if a != b:
+        return False
+    try:
+        return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        return strict_equal(a, b)
 
 
 def strict_equal(a: Any, b: Any) -> bool:
@@ -204,9 +226,9 @@ def json_differences(a: Any, b: Any) -> tuple[list[ResponsePath], list[ResponseP
             t1, t2 = level.t1, level.t2
             numeric = kind == "type_changes" and {type(t1), type(t2)} == {int, float} and t1 == t2
             (warnings if numeric else errors).add(path)
-    if not errors and not warnings:
-        # DeepDiff sees 1 == 1.0 inside lists; find those type-only changes ourselves.
-        _type_paths(a, b, [], errors, warnings)
+    # DeepDiff matches list items by hash, and hash(0) == hash(False) == hash(0.0): a 0 that
+    # became false, or 1 that became 1.0, inside a list is invisible to it. Walk for those.
+    _type_paths(a, b, [], errors, warnings)
     return sorted(errors, key=str), sorted(warnings - errors, key=str)
 
 

@@ -157,3 +157,9 @@ def test_two_silences_are_never_equal() -> None:
     )
     [legacy] = compare(silent, _json(200, {}))
     assert legacy.level is Level.WARNING
+
+
+def test_a_number_that_became_a_boolean_inside_a_list_is_seen_beside_other_changes() -> None:
+    # DeepDiff matches list items by hash, and hash(0) == hash(False): it alone missed this.
+    errors, warnings = json_differences({"a": 1, "xs": [0]}, {"a": 2, "xs": [False]})
+    assert (errors, warnings) == ([P("$.a"), P("$.xs[*]")], [])
