@@ -36,8 +36,13 @@ FINDING_IDS = {
 _WHOLE_ANSWER = (CRASH, MISSING)
 
 
-def drift_key(operation: str, diff: Difference) -> DriftKey:
-    return DriftKey(operation, FINDING_IDS[diff.kind], tuple(str(p) for p in diff.paths))
+def drift_key(operation: str, diff: Difference, probe: str | None = None) -> DriftKey:
+    """What ``Finding.key`` will say: a probe's drift is not a generated request's."""
+    return DriftKey(operation, FINDING_IDS[diff.kind], _subject(diff.paths, probe))
+
+
+def _subject(paths: tuple[ResponsePath, ...], probe: str | None) -> tuple[str, ...]:
+    return tuple(str(p) for p in paths) + ((f"probe={probe}",) if probe else ())
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Signature:
     baseline: Response
     candidate: Response
     count: int = 0
+    probe: str | None = None  # the framework probe that sent the request, if one did
 
     def take(self, diff: Difference, request: Request, outcome: Outcome) -> None:
         """Make this case the example."""
@@ -73,9 +79,14 @@ class Signatures:
         return self.by_key[key]
 
     def record(
-        self, operation: str, diff: Difference, request: Request, outcome: Outcome
+        self,
+        operation: str,
+        diff: Difference,
+        request: Request,
+        outcome: Outcome,
+        probe: str | None = None,
     ) -> Signature:
-        key = drift_key(operation, diff)
+        key = drift_key(operation, diff, probe)
         sig = self.by_key.get(key)
         if sig is None:
             sig = self.by_key[key] = Signature(
@@ -87,6 +98,7 @@ class Signatures:
                 request,
                 outcome.baseline,
                 outcome.candidate,
+                probe=probe,
             )
         elif diff.level > sig.level:
             # The same difference inside the legacy contract outranks its out-of-contract cousin:
@@ -116,7 +128,7 @@ class Signatures:
             )
             if not kept:
                 continue
-            final = DriftKey(key.operation, key.id, tuple(str(p) for p in kept))
+            final = DriftKey(key.operation, key.id, _subject(kept, sig.probe))
             previous = merged.get(final)
             if previous is not None:
                 merged[final] = Finding(
@@ -128,6 +140,7 @@ class Signatures:
                     previous.paths,
                     previous.exchange,
                     reproduction=previous.reproduction,
+                    probe=previous.probe,
                 )
                 continue
             request = redact(sig.request)
@@ -140,5 +153,6 @@ class Signatures:
                 paths=kept,
                 exchange=Exchange(request, sig.baseline, sig.candidate),
                 reproduction=reproduce(sig, request),
+                probe=sig.probe,
             )
         return list(merged.values())

@@ -81,7 +81,7 @@ class Replayer:
         key = finding.key
         now: DriftKey | None = None
         for diff in compare(base, cand, self.normalizer, self.noise.filter(finding.operation)):
-            seen = drift_key(finding.operation, diff)
+            seen = drift_key(finding.operation, diff, finding.probe)
             # Without the specs a replay cannot tell a missing route from a status change.
             if key.id == FINDING_IDS["missing"] and diff.kind == STATUS:
                 seen = DriftKey(seen.operation, key.id, seen.subject)
