@@ -14,6 +14,7 @@ from contract_tools._parity.targets import (
     AppLoader,
     _AppTarget,
     encode_header_value,
+    served_body,
 )
 from contract_tools.errors import AppLoadError
 from contract_tools.models import Request, Response
@@ -220,7 +221,7 @@ class ASGITarget(_AppTarget):
         return Response(
             status=captured["status"],
             headers=tuple(captured["headers"]),
-            body=b"".join(chunks),
+            body=served_body(request, b"".join(chunks)),
             elapsed=time.perf_counter() - started,
             crash=crash,
         )

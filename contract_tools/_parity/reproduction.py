@@ -17,7 +17,9 @@ REDACTED = "REDACTED"
 
 def curl(request: Request, base_url: str) -> str:
     """A curl command for exactly this request (``--path-as-is`` keeps ``//`` and ``..``)."""
-    parts = ["curl", "--path-as-is", "-X", request.method]
+    # curl -X HEAD would wait for the body the Content-Length announces: --head reads none.
+    method = ["--head"] if request.method == "HEAD" else ["-X", request.method]
+    parts = ["curl", "--path-as-is", *method]
     for name, value in request.headers:
         parts += ["-H", f"{name}: {value}"]
     if request.body:

@@ -15,6 +15,7 @@ from contract_tools._parity.targets import (
     _AppTarget,
     _crash,
     encode_header_value,
+    served_body,
 )
 from contract_tools.models import Request, Response
 
@@ -97,7 +98,7 @@ class WSGITarget(_AppTarget):
         return Response(
             status=captured["status"],
             headers=tuple(captured["headers"]),
-            body=b"".join(chunks),
+            body=served_body(request, b"".join(chunks)),
             elapsed=time.perf_counter() - started,
             crash=self._exc_text,
         )
