@@ -14,10 +14,19 @@ from collections.abc import Callable
 
 from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.exploration import explore, failure_reason, operation_seed
-from contract_tools._parity.generate import MergedOperation, merge_operations, select
+from contract_tools._parity.generate import (
+    BASELINE,
+    CANDIDATE,
+    MergedOperation,
+    merge_operations,
+    select,
+)
+from contract_tools._parity.harvest import ValuePool
 from contract_tools._parity.identity import Signature, Signatures
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.probe_phase import PathIndex, ProbePhase
+from contract_tools._parity.probes import select as select_probes
 from contract_tools._parity.reproduction import REDACTED, curl, pytest_snippet
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
@@ -69,6 +78,16 @@ class _Run:
         self.cases = 0
         self.shrink_cases = 0  # requests sent while shrinking, not part of ``cases``
         self.store = DriftStore.at(settings.database) if settings.database else None
+        try:
+            self.probes = select_probes(settings.probes)
+        except ValueError as exc:
+            raise UsageError(f"--probes: {exc}") from None
+        self.probe_cases = 0  # requests the probe phase sent, not part of ``cases``
+        # Values both sides answered with, and the specs' examples, for later requests.
+        self.pool = ValuePool()
+        for side in (BASELINE, CANDIDATE):
+            self.pool.add_examples(session.specs.get(side))
+        self.paths = PathIndex((), ())
 
     def run(self) -> Report:
         started = time.perf_counter()
@@ -92,6 +111,7 @@ class _Run:
                     "operations": len(operations),
                     "cases": self.cases,
                     "shrink_cases": self.shrink_cases,
+                    "probe_cases": self.probe_cases,
                     "findings": len(findings),
                     "seed": self.seed,
                     "duration_s": round(duration, 3),
@@ -99,6 +119,7 @@ class _Run:
                 "mode": self.settings.mode.value,
                 "max_examples": self.settings.max_examples,
                 "normalization": list(self.normalizer.names),
+                "probes": [p.name for p in self.probes],
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),
@@ -106,11 +127,15 @@ class _Run:
 
     def _operations(self) -> list[MergedOperation]:
         settings = self.settings
-        operations = select(
-            merge_operations(self.session.specs), settings.include, settings.exclude
-        )
+        merged = merge_operations(self.session.specs)
+        operations = select(merged, settings.include, settings.exclude)
         if settings.include and not operations:
             raise UsageError("--include matched no operation")
+        # Before sharding: a path's probes go with its first selected operation in every shard.
+        self.paths = PathIndex(merged, operations)
+        if settings.harvest:
+            for op in operations:
+                op.values = self.pool
         if settings.shard is not None:
             # By position in the sorted union: every operation in exactly one of N shards.
             k, n = settings.shard
@@ -128,6 +153,9 @@ class _Run:
         budget = settings.max_examples * (2 if settings.mode is Mode.ALL else 1)
         stored = self.store.requests(op.key) if self.store is not None else []
 
+        if self.probes:
+            self.probe_cases += self._probe(op)
+
         new: dict[DriftKey, Mode] = {}  # each drift first seen here -> the mode that found it
         sent = 0
 
@@ -135,6 +163,7 @@ class _Run:
             nonlocal sent
             sent += 1
             self.cases += 1
+            self.pool.take(outcome.baseline, outcome.candidate)
             for diff in outcome.differences:
                 sig = self.signatures.record(op.key, diff, request, outcome)
                 if sig.count == 1:
@@ -176,6 +205,20 @@ class _Run:
                 )
             if self.store is not None:
                 self.store.save(op.key, sig.request)
+
+    def _probe(self, op: MergedOperation) -> int:
+        """The probe phase: deterministic requests no spec declares; never shrunk or stored
+        (they are minimal already, and a stored one would come back as a generated case)."""
+        phase = ProbePhase(
+            self.probes,
+            self.paths,
+            send=self.judge,
+            record=lambda operation, diff, request, outcome, probe: self.signatures.record(
+                operation, diff, request, outcome, probe
+            ),
+            seen=lambda outcome: self.pool.take(outcome.baseline, outcome.candidate),
+        )
+        return phase.run(op, self.pool.values())
 
     def _skip(self, op: MergedOperation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})

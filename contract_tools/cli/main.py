@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from contract_tools import __version__
-from contract_tools.cli import diff, fastapi_spec, flask_spec, parity, replay, rules
+from contract_tools.cli import diff, fastapi_spec, flask_spec, parity, probes, replay, rules
 from contract_tools.cli.common import State
 
 app = typer.Typer(
@@ -42,6 +42,7 @@ fastapi_spec.register(app)
 diff.register(app)
 rules.register(app)
 parity.register(app)
+probes.register(app)
 replay.register(app)
 
 
