@@ -72,13 +72,17 @@ def subject_for(
     if not candidates:
         return None
     body_types = body_media_types(op)
-    known = {str(v) for v in harvested}
+    # Where each value was first harvested: the earliest come from the first listings, the
+    # data an app holds, where later ones may be limits and counts of generated requests.
+    known: dict[str, int] = {}
+    for position, value in enumerate(harvested):
+        known.setdefault(str(value), position)
     regex, _ = Slots(op.path).path_regex()
 
-    def preference(request: Request) -> tuple[bool, int]:
+    def preference(request: Request) -> tuple[bool, int, int]:
         match = regex.match(request.path)
-        hits = sum(unquote(g) in known for g in match.groups()) if match else 0
-        return (bool(body_types) and bool(request.body), hits)
+        found = [known[v] for v in map(unquote, match.groups()) if v in known] if match else []
+        return (bool(body_types) and bool(request.body), len(found), -sum(found))
 
     base = max(candidates, key=preference)  # the first of the best: coverage order breaks ties
     declared = parameters(op)

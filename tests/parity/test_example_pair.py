@@ -35,6 +35,9 @@ def run_parity_cli(tmp_path: Path, *args: str) -> Any:
         "--no-database",
         "--json",
         str(out),
+        # What generation alone finds, as documented; later options win (test_probes covers
+        # the example pair's run with its defaults).
+        *("--probes", "none", "--no-harvest"),
         *args,
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
