@@ -135,3 +135,11 @@ def test_a_response_never_differs_from_itself(response: Response, strict: bool) 
 def test_strict_equal_is_reflexive_and_json_differences_empty(value: Any) -> None:
     assert strict_equal(value, value)
     assert json_differences(value, json.loads(json.dumps(value))) == ([], [])
+
+
+def test_keys_starting_with_two_underscores_are_compared() -> None:
+    """DeepDiff skips them by default (private attributes); in JSON they are data."""
+    assert json_differences({"c": {"a": 1}}, {"c": {"a": 1, "__utma": "x"}}) == (
+        [ResponsePath.parse("$.c.__utma")],
+        [],
+    )
