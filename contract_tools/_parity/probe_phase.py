@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
 from contract_tools._parity.case import MISSING, Outcome
-from contract_tools._parity.compare import CRASH, Difference, is_crash
+from contract_tools._parity.compare import BODY, CRASH, HEADER, Difference, is_crash
 from contract_tools._parity.generate import (
     MergedOperation,
     body_media_types,
@@ -33,7 +33,7 @@ from contract_tools._parity.generate import (
 from contract_tools._parity.noise import erase_param_names
 from contract_tools._parity.probes import PATH, Probe, Subject
 from contract_tools._parity.slots import Slots
-from contract_tools.models import Level, Request
+from contract_tools.models import Level, Request, ResponsePath
 
 # Boundary cases read to choose the base request from.
 BASE_CANDIDATES = 8
@@ -106,11 +106,35 @@ def subject_for(
 
 def shown_by_base(diff: Difference, outcome: Outcome, base: Outcome) -> bool:
     """The base request shows this difference too, with the same statuses: not the probe's."""
+    return probes_own(diff, outcome, base) is None
+
+
+def probes_own(diff: Difference, outcome: Outcome, base: Outcome) -> Difference | None:
+    """What of ``diff`` the probe caused: the paths the base request (answered with the same
+    statuses) does not show too, or None. An app that echoes request headers differs from its
+    port on every header it echoes; each header probe then adds only its own header."""
     statuses = (outcome.baseline.status, outcome.candidate.status)
     if statuses != (base.baseline.status, base.candidate.status):
-        return False
-    paths = set(diff.paths)
-    return any(d.kind == diff.kind and set(d.paths) == paths for d in base.differences)
+        return diff
+    shown = {p for d in base.differences if d.kind == diff.kind for p in d.paths}
+    own = tuple(p for p in diff.paths if p not in shown)
+    if not own:
+        return None
+    if len(own) == len(diff.paths) or diff.kind not in (BODY, HEADER):
+        return diff
+    return replace(diff, paths=own, message=_message(diff.kind, own, outcome))
+
+
+def _message(kind: str, paths: tuple[ResponsePath, ...], outcome: Outcome) -> str:
+    if kind == BODY:
+        listed = ", ".join(str(p) for p in paths[:5])
+        return (
+            "body differs at " + listed + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+        )
+    names = [str(p.keys[0]) for p in paths]
+    return "headers differ: " + ", ".join(
+        f"{n}: {outcome.baseline.header(n)!r} vs {outcome.candidate.header(n)!r}" for n in names
+    )
 
 
 def outside_contract(diff: Difference, outcome: Outcome) -> Difference:
@@ -165,10 +189,11 @@ class ProbePhase:
                 outcome = self.send(filed, item.request)
                 self.seen(outcome)
                 sent += 1
-                for diff in outcome.differences:
-                    if shown_by_base(diff, outcome, base):
+                for each in outcome.differences:
+                    own = probes_own(each, outcome, base)
+                    if own is None:
                         continue
-                    diff = outside_contract(diff, outcome)
+                    diff = outside_contract(own, outcome)
                     diff = replace(diff, message=f"{item.label}: {diff.message}")
                     self.record(filed.key, diff, item.request, outcome, probe.name)
         return sent

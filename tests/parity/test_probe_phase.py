@@ -11,6 +11,7 @@ from contract_tools._parity.generate import merge_operations
 from contract_tools._parity.probe_phase import (
     PathIndex,
     outside_contract,
+    probes_own,
     shown_by_base,
     subject_for,
 )
@@ -62,6 +63,11 @@ def test_what_the_base_request_shows_too_is_not_the_probes() -> None:
     assert not shown_by_base(Difference(BODY, Level.ERROR, (Q,), "x"), same, base)
     other_statuses = Outcome(Response(200), Response(201))
     assert not shown_by_base(Difference(BODY, Level.ERROR, (P,), "x"), other_statuses, base)
+    # An echoing app: the probe's difference holds the base's paths and its own.
+    wider = Difference(BODY, Level.ERROR, (P, Q), "body differs at $.a, $.b")
+    assert probes_own(wider, same, base) == Difference(
+        BODY, Level.ERROR, (Q,), "body differs at $.b"
+    )
 
 
 P, Q = ResponsePath.parse("$.a"), ResponsePath.parse("$.b")
