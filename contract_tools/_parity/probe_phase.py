@@ -33,7 +33,7 @@ from contract_tools._parity.generate import (
 from contract_tools._parity.noise import erase_param_names
 from contract_tools._parity.probes import PATH, Probe, Subject
 from contract_tools._parity.slots import Slots
-from contract_tools.models import Level, Request, ResponsePath
+from contract_tools.models import EVERY, Level, Request, Response, ResponsePath
 
 # Boundary cases read to choose the base request from.
 BASE_CANDIDATES = 8
@@ -117,12 +117,36 @@ def probes_own(diff: Difference, outcome: Outcome, base: Outcome) -> Difference 
     if statuses != (base.baseline.status, base.candidate.status):
         return diff
     shown = {p for d in base.differences if d.kind == diff.kind for p in d.paths}
-    own = tuple(p for p in diff.paths if p not in shown)
+    # Shown by the base only with the same values on both sides: ``$.json`` null vs "" there
+    # and an object vs its text here are two differences at one path.
+    own = tuple(
+        p
+        for p in diff.paths
+        if p not in shown
+        or (value_at(outcome.baseline, p), value_at(outcome.candidate, p))
+        != (value_at(base.baseline, p), value_at(base.candidate, p))
+    )
     if not own:
         return None
     if len(own) == len(diff.paths) or diff.kind not in (BODY, HEADER):
         return diff
     return replace(diff, paths=own, message=_message(diff.kind, own, outcome))
+
+
+def value_at(response: Response, path: ResponsePath) -> object:
+    """The value a response holds at ``path`` (a list where the path says ``[*]``)."""
+    if path.part == "header":
+        return response.header(str(path.keys[0])) if path.keys else None
+    if path.part != "body":
+        return response.status
+    ok, value = response.json()
+    if not ok:
+        return response.body
+    for key in path.keys:
+        if key is EVERY or not isinstance(value, (dict, list)):
+            break
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def _message(kind: str, paths: tuple[ResponsePath, ...], outcome: Outcome) -> str:

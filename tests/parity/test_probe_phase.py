@@ -3,6 +3,7 @@ and per-path probes sent once per path."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from contract_tools._parity.case import Outcome
@@ -14,6 +15,7 @@ from contract_tools._parity.probe_phase import (
     probes_own,
     shown_by_base,
     subject_for,
+    value_at,
 )
 from contract_tools._parity.session import resolve_specs, target_for_factory
 from contract_tools.models import Level, Response, ResponsePath
@@ -115,3 +117,20 @@ def test_an_operation_one_side_lacks_is_not_probed() -> None:
     )
     assert [(f.id, f.probe) for f in report.findings] == [("missing-operation", None)]
     assert report.meta["summary"]["probe_cases"] == 1
+
+
+def test_a_path_the_base_shows_with_other_values_is_the_probes() -> None:
+    def json_response(document: object) -> Response:
+        return Response(200, (("Content-Type", "application/json"),), json.dumps(document).encode())
+
+    json_path = ResponsePath.parse("$.json")
+    base = Outcome(
+        json_response({"json": None}),
+        json_response({"json": ""}),
+        [Difference(BODY, Level.ERROR, (json_path,), "body differs at $.json")],
+    )
+    probe = Outcome(json_response({"json": {"a": 1}}), json_response({"json": '{"a": 1}'}))
+    diff = Difference(BODY, Level.ERROR, (json_path,), "body differs at $.json")
+    assert probes_own(diff, probe, base) == diff
+    assert value_at(probe.candidate, json_path) == '{"a": 1}'
+    assert value_at(probe.baseline, ResponsePath.parse("$.json.a")) == 1
