@@ -20,7 +20,7 @@ from contract_tools._parity.harvest import (
     text_shape,
 )
 from contract_tools._parity.session import target_for_factory
-from contract_tools.models import Level, Response
+from contract_tools.models import Level, Report, Response
 from tests.parity.apps import tasks_fastapi, tasks_flask
 from tests.parity.running import run
 
@@ -132,16 +132,20 @@ def test_text_shapes(text: str, shape: object) -> None:
     assert text_shape(text) == shape
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-def test_a_case_sensitive_search_is_found_with_the_default_budget(seed: int) -> None:
-    """Random strings of three or more letters never match a stored title in another case;
-    titles harvested from the listing, upper- or lower-cased, do."""
-    report = run(
+def _search(seed: int) -> Report:
+    return run(
         target_for_factory(tasks_flask.create_app, "flask"),
         target_for_factory(tasks_fastapi.create_app, "fastapi"),
         seed=seed,
         include=("GET /tasks",),
     )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_a_case_sensitive_search_is_found_with_the_default_budget(seed: int) -> None:
+    """Random strings of three or more letters never match a stored title in another case;
+    titles harvested from the listing, upper- or lower-cased, do."""
+    report = _search(seed)
     assert report.meta["max_examples"] == 100 and report.meta["mode"] == "all"
     assert [(f.id, f.operation, f.level, f.subject) for f in report.findings] == [
         ("body-mismatch", "GET /tasks", Level.ERROR, ("$.count", "$.items[*]"))
@@ -151,3 +155,9 @@ def test_a_case_sensitive_search_is_found_with_the_default_budget(seed: int) -> 
     q = dict(finding.exchange.request.query)["q"]
     titles = [str(task["title"]) for task in tasks_flask.SEED_TASKS]
     assert any(q.lower() in title.lower() and q not in title for title in titles)
+
+
+def test_a_seed_repeats_a_run_with_harvested_values() -> None:
+    first, second = _search(1), _search(1)
+    assert [f.to_dict() for f in first.findings] == [f.to_dict() for f in second.findings]
+    assert first.meta["summary"]["cases"] == second.meta["summary"]["cases"]

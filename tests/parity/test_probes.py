@@ -158,3 +158,8 @@ def test_every_probe_is_documented() -> None:
         assert probe.summary, probe.name
         assert probe.scope in ("operation", "path")
         assert probe.family in ("methods", "requests", "bodies")
+
+
+def test_the_same_run_twice_sends_the_same_probes_and_reports_the_same() -> None:
+    first, second = _run("repeated-header", probes="all"), _run("repeated-header", probes="all")
+    assert [f.to_dict() for f in first] == [f.to_dict() for f in second]
