@@ -32,6 +32,7 @@ from contract_tools.settings import DiffSettings, Outputs, ParitySettings
 __all__ = [
     "DiffRule",
     "FlaskSpec",
+    "ProbeRule",
     "ReplayResult",
     "check_outputs",
     "diff",
@@ -44,6 +45,7 @@ __all__ = [
     "normalization_rules",
     "parity",
     "parity_settings",
+    "probe_rules",
     "read_report",
     "replay",
     "replay_request",
@@ -250,6 +252,28 @@ def normalization_rules() -> list[tuple[str, str]]:
     from contract_tools._parity.normalize import FLASK_FASTAPI
 
     return [(rule.name, rule.description) for rule in FLASK_FASTAPI]
+
+
+@dataclass(frozen=True)
+class ProbeRule:
+    """One framework probe: its name, whether it is sent per operation or once per path, and
+    what it sends and why (its docstring)."""
+
+    name: str
+    scope: str
+    family: str
+    description: str
+
+    @property
+    def summary(self) -> str:
+        return " ".join(self.description.split("\n\n", 1)[0].split())
+
+
+def probe_rules() -> list[ProbeRule]:
+    """Every framework probe parity sends before generation, in the order it sends them."""
+    from contract_tools._parity.probes import PROBES
+
+    return [ProbeRule(p.name, p.scope, p.family, p.description) for p in PROBES]
 
 
 # --- replay --------------------------------------------------------------------------------------

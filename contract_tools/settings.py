@@ -89,6 +89,10 @@ class ParitySettings(Outputs):
     shard: tuple[int, int] | None = None
     database: str | None = None  # the drift store: off unless a directory or redis:// is given
     coverage: bool = True
+    # Framework probes sent before generation: ("all",), () for none, or probe names.
+    probes: tuple[str, ...] = ("all",)
+    # Values from responses (and spec examples) mixed into generated requests.
+    harvest: bool = True
     shrink: bool = True
     # Requests sent (cache misses) per drift while shrinking: enough to minimise, bounded.
     shrink_budget: int = 150
@@ -216,6 +220,15 @@ def _shard(value: Any) -> tuple[int, int] | None:
     return (k, n)
 
 
+def _probes(value: Any) -> tuple[str, ...]:
+    """``"all"``, ``"none"``, ``"head,options"`` or a list of names (checked by the engine,
+    which knows them)."""
+    names = tuple(n.strip() for item in _strings(value) for n in item.split(",") if n.strip())
+    if not names:
+        raise Invalid(f"must name probes, 'all' or 'none', not {value!r}")
+    return () if names == ("none",) else names
+
+
 def _database(value: Any) -> str | None:
     if value is False:
         return None
@@ -288,6 +301,8 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "disable": _strings,
     "strict": _boolean,
     "coverage": _boolean,
+    "probes": _probes,
+    "harvest": _boolean,
     "shrink": _boolean,
     "update_accepted": _boolean,
     "allow_unsafe": _boolean,

@@ -64,6 +64,7 @@ def test_parity_report_replays_from_its_json(tmp_path: Path) -> None:
         seed=3,
         include=["GET /books/{id}"],
         database=False,
+        probes="none",
         json=str(tmp_path / "p.json"),
     )
     report = ct.parity(settings)

@@ -30,6 +30,7 @@ from contract_tools._parity.targets import (
     no_answer,
     on_the_wire,
     refused,
+    served_body,
     unsendable,
 )
 from contract_tools.errors import AppLoadError
@@ -331,7 +332,7 @@ class ASGITarget(_AppTarget):
         return Response(
             status=captured["status"],
             headers=on_the_wire(captured["headers"]),
-            body=b"".join(chunks),
+            body=served_body(request, b"".join(chunks)),
             elapsed=time.perf_counter() - started,
             crash=crash,
         )

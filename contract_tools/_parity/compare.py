@@ -216,8 +216,17 @@ def json_differences(a: Any, b: Any) -> tuple[list[ResponsePath], list[ResponseP
         return [], []
     from deepdiff import DeepDiff
 
-    # threshold_to_diff_deeper=0: always name the keys, never "the whole object changed".
-    tree = DeepDiff(a, b, view="tree", verbose_level=0, threshold_to_diff_deeper=0)
+    # threshold_to_diff_deeper=0: always name the keys, never "the whole object changed";
+    # ignore_private_variables=False: DeepDiff skips keys starting with "__" by default, which
+    # hid a cookie named __utma that one side shows and the other hides.
+    tree = DeepDiff(
+        a,
+        b,
+        view="tree",
+        verbose_level=0,
+        threshold_to_diff_deeper=0,
+        ignore_private_variables=False,
+    )
     errors: set[ResponsePath] = set()
     warnings: set[ResponsePath] = set()
     for kind, levels in tree.items():

@@ -16,6 +16,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import strategies as st
 
+from contract_tools._parity.contract import PathContract
+from contract_tools._parity.harvest import Snapshot, ValuePool
+from contract_tools._parity.slots import Slots, mix
 from contract_tools.errors import UsageError
 from contract_tools.models import Request
 
@@ -54,6 +57,8 @@ class MergedOperation:
     path: str
     sources: dict[str, Any] = field(default_factory=dict)  # side -> schemathesis APIOperation
     errors: dict[str, str] = field(default_factory=dict)  # side -> why it is not generatable
+    # The run's harvested values; generation mixes some into its requests (None: it does not).
+    values: ValuePool | None = field(default=None, compare=False, repr=False)
 
     @property
     def declared_by(self) -> tuple[str, ...]:
@@ -114,7 +119,109 @@ def build_strategy(operation: MergedOperation, mode: str) -> st.SearchStrategy[R
         raise ValueError("no side declares a generatable schema")
     cases = st.one_of(strategies)
     rendered: Any = cases.map(render).filter(_is_request)
+    if operation.values is not None:
+        rendered = _with_values(rendered, operation.values, slots_of(operation))
     return rendered
+
+
+def _with_values(
+    strategy: st.SearchStrategy[Request], pool: ValuePool, slots: Slots
+) -> st.SearchStrategy[Request]:
+    """Rendered requests with some values replaced by harvested ones (harvest.mix).
+
+    After rendering, so Schemathesis's strategies stay as they are; every choice is a
+    Hypothesis draw, so a seed repeats and shrinking drops replacements a drift does not need.
+    """
+    snapshot = Snapshot(pool)
+
+    @st.composite
+    def mixed(draw: st.DrawFn) -> Request:
+        request = draw(strategy)
+        values = snapshot.values()
+        if not values:
+            return request
+        return mix(request, slots, values, lambda n: draw(st.integers(0, n - 1)))
+
+    result: st.SearchStrategy[Request] = mixed()
+    return result
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared parameter of either side: where, its name, its schema."""
+
+    location: str
+    name: str
+    schema: Mapping[str, Any]
+
+    @property
+    def closed(self) -> bool:
+        """A schema that allows a fixed set of values (enum, const, boolean)."""
+        return (
+            "enum" in self.schema
+            or "const" in self.schema
+            or self.schema.get("type")
+            in (
+                "boolean",
+                ["boolean"],
+            )
+        )
+
+
+def parameters(operation: MergedOperation) -> list[Parameter]:
+    """Every parameter either side declares, baseline's first, once per (location, name);
+    header names compare case-insensitively."""
+    found: dict[tuple[str, str], Parameter] = {}
+    for side in (BASELINE, CANDIDATE):
+        api_operation = operation.sources.get(side)
+        if api_operation is None:
+            continue
+        for group in ("path_parameters", "query", "headers", "cookies"):
+            for parameter in getattr(api_operation, group, ()) or ():
+                definition = getattr(parameter, "definition", None) or {}
+                location = str(definition.get("in", ""))
+                name = str(definition.get("name", getattr(parameter, "name", "")))
+                key = (location, name.lower() if location == "header" else name)
+                schema = definition.get("schema")
+                found.setdefault(
+                    key, Parameter(location, name, schema if isinstance(schema, Mapping) else {})
+                )
+    return list(found.values())
+
+
+def body_media_types(operation: MergedOperation) -> tuple[str, ...]:
+    """The request media types either side declares, in order, once each."""
+    found: list[str] = []
+    for side in (BASELINE, CANDIDATE):
+        api_operation = operation.sources.get(side)
+        for alternative in getattr(api_operation, "body", None) or ():
+            media = str(getattr(alternative, "media_type", "")).lower()
+            if media and media not in found:
+                found.append(media)
+    return tuple(found)
+
+
+def slots_of(operation: MergedOperation) -> Slots:
+    """Where harvested values may go in ``operation``'s requests; path values only where
+    the declared path schemas (the baseline's first) accept them."""
+    declared = parameters(operation)
+    in_path = [
+        {"in": "path", "name": p.name, "schema": dict(p.schema)}
+        for p in declared
+        if p.location == "path"
+    ]
+    contract = PathContract.from_operation(operation.path, {}, {"parameters": in_path})
+    return Slots(
+        path_ok=contract.accepts,
+        template=operation.path,
+        headers=frozenset(p.name.lower() for p in declared if p.location == "header"),
+        cookies=frozenset(p.name for p in declared if p.location == "cookie"),
+        fixed=frozenset(
+            (p.location, p.name.lower() if p.location == "header" else p.name)
+            for p in declared
+            if p.closed
+        ),
+    )
 
 
 def coverage_requests(operation: MergedOperation, mode: str, limit: int) -> list[Request]:

@@ -40,8 +40,13 @@ FINDING_IDS = {
 _WHOLE_ANSWER = (CRASH, MISSING, NO_ANSWER)
 
 
-def drift_key(operation: str, diff: Difference) -> DriftKey:
-    return DriftKey(operation, FINDING_IDS[diff.kind], diff.subject)
+def drift_key(operation: str, diff: Difference, probe: str | None = None) -> DriftKey:
+    """What ``Finding.key`` will say: a probe's drift is not a generated request's."""
+    return DriftKey(operation, FINDING_IDS[diff.kind], _subject(diff.subject, probe))
+
+
+def _subject(subject: tuple[str, ...], probe: str | None) -> tuple[str, ...]:
+    return subject + ((f"probe={probe}",) if probe else ())
 
 
 @dataclass
@@ -58,6 +63,7 @@ class Signature:
     candidate: Response
     about: str = ""
     count: int = 0
+    probe: str | None = None  # the framework probe that sent the request, if one did
 
     @property
     def shape(self) -> str:
@@ -83,9 +89,14 @@ class Signatures:
         return self.by_key[key]
 
     def record(
-        self, operation: str, diff: Difference, request: Request, outcome: Outcome
+        self,
+        operation: str,
+        diff: Difference,
+        request: Request,
+        outcome: Outcome,
+        probe: str | None = None,
     ) -> Signature:
-        key = drift_key(operation, diff)
+        key = drift_key(operation, diff, probe)
         sig = self.by_key.get(key)
         if sig is None:
             sig = self.by_key[key] = Signature(
@@ -98,6 +109,7 @@ class Signatures:
                 outcome.baseline,
                 outcome.candidate,
                 diff.about,
+                probe=probe,
             )
         elif diff.level > sig.level:
             # The same difference inside the legacy contract outranks its out-of-contract cousin:
@@ -129,7 +141,7 @@ class Signatures:
             if not kept:
                 continue
             subject = (sig.about,) if sig.about else tuple(str(p) for p in kept)
-            final = DriftKey(key.operation, key.id, subject)
+            final = DriftKey(key.operation, key.id, _subject(subject, sig.probe))
             previous = merged.get(final)
             if previous is not None:
                 merged[final] = Finding(
@@ -142,6 +154,7 @@ class Signatures:
                     previous.exchange,
                     reproduction=previous.reproduction,
                     about=previous.about,
+                    probe=previous.probe,
                 )
                 continue
             request = redact(sig.request)
@@ -155,5 +168,6 @@ class Signatures:
                 exchange=Exchange(request, sig.baseline, sig.candidate),
                 reproduction=reproduce(sig, request),
                 about=sig.about or None,
+                probe=sig.probe,
             )
         return list(merged.values())

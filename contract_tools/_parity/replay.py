@@ -89,10 +89,12 @@ class Replayer:
         for diff in compare(
             base, cand, self.normalizer, self.noise.filter(finding.operation, shape)
         ):
-            seen = drift_key(finding.operation, diff)
+            seen = drift_key(finding.operation, diff, finding.probe)
             if not finding.about:
                 # A report written before findings said what differs (0.1): paths only.
-                seen = DriftKey(seen.operation, seen.id, tuple(str(p) for p in diff.paths))
+                paths = tuple(str(p) for p in diff.paths)
+                probe = (f"probe={finding.probe}",) if finding.probe else ()
+                seen = DriftKey(seen.operation, seen.id, paths + probe)
             # Without the specs a replay cannot tell a missing route from a status change.
             missing_side = cand if "candidate" in " ".join(key.subject) else base
             if key.id == FINDING_IDS["missing"] and missing_side.status in (404, 405):

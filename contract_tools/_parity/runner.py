@@ -19,12 +19,27 @@ from contract_tools._parity.exploration import (
     modes_of,
     operation_seed,
 )
-from contract_tools._parity.generate import MergedOperation, merge_operations, select, unmatched
+from contract_tools._parity.generate import (
+    BASELINE,
+    CANDIDATE,
+    MergedOperation,
+    merge_operations,
+    select,
+    unmatched,
+)
+from contract_tools._parity.harvest import ValuePool
 from contract_tools._parity.identity import Signature, Signatures, drift_key
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.probe_phase import PathIndex, ProbePhase
+from contract_tools._parity.probes import select as select_probes
 from contract_tools._parity.reproduction import REDACTED, curl, live_url, pytest_snippet, serving
-from contract_tools._parity.safety import check_safety, nothing_compared
+from contract_tools._parity.safety import (
+    UNSAFE_PROBES,
+    check_safety,
+    nothing_compared,
+    remote_targets,
+)
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.store import DriftStore
@@ -81,6 +96,16 @@ class _Run:
         self.compared = 0  # cases where both sides answered
         self.shrink_cases = 0  # requests sent while shrinking, not part of ``cases``
         self.store = DriftStore.at(settings.database) if settings.database else None
+        try:
+            self.probes = select_probes(settings.probes)
+        except ValueError as exc:
+            raise UsageError(f"--probes: {exc}") from None
+        self.probe_cases = 0  # requests the probe phase sent, not part of ``cases``
+        # Values both sides answered with, and the specs' examples, for later requests.
+        self.pool = ValuePool()
+        for side in (BASELINE, CANDIDATE):
+            self.pool.add_examples(session.specs.get(side))
+        self.paths = PathIndex((), ())
 
     def run(self) -> Report:
         started = time.perf_counter()
@@ -116,6 +141,7 @@ class _Run:
                     "operations": len(operations),
                     "cases": self.cases,
                     "shrink_cases": self.shrink_cases,
+                    "probe_cases": self.probe_cases,
                     "findings": len(findings),
                     "seed": self.seed,
                     "duration_s": round(duration, 3),
@@ -131,6 +157,7 @@ class _Run:
                 ),
                 "operations": timings,
                 **serving(self.session.baseline, self.session.candidate),
+                "probes": [p.name for p in self.probes],
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),
@@ -146,11 +173,24 @@ class _Run:
         for flag, patterns in (("--include", settings.include), ("--exclude", settings.exclude)):
             for pattern in unmatched(every, patterns):
                 self.warnings.append(f"{flag} {pattern!r} matches no operation")
+        # Before sharding: a path's probes go with its first selected operation in every shard.
+        self.paths = PathIndex(every, operations)
+        if settings.harvest:
+            for op in operations:
+                op.values = self.pool
         if settings.shard is not None:
             # By position in the sorted union: every operation in exactly one of N shards.
             k, n = settings.shard
             operations = [op for i, op in enumerate(operations) if i % n == k - 1]
         check_safety(self.session, operations, settings.allow_unsafe)
+        if not settings.allow_unsafe and remote_targets(self.session):
+            dropped = [p.name for p in self.probes if p.name in UNSAFE_PROBES]
+            self.probes = [p for p in self.probes if p.name not in UNSAFE_PROBES]
+            if dropped:
+                self.warnings.append(
+                    f"probe {', '.join(dropped)} left out: it sends DELETE/PATCH/PUT/POST to a "
+                    "server that is not this machine (--allow-unsafe to send it)"
+                )
         return operations
 
     # -- one operation ---------------------------------------------------------------------
@@ -163,6 +203,9 @@ class _Run:
         settings = self.settings
         budget = settings.max_examples * (2 if settings.mode is Mode.ALL else 1)
 
+        if self.probes:
+            self.probe_cases += self._probe(op)
+
         new: dict[DriftKey, Mode] = {}  # each drift first seen here -> the mode that found it
         sent = 0
 
@@ -172,6 +215,7 @@ class _Run:
             self.cases += 1
             if outcome.baseline.no_answer is None and outcome.candidate.no_answer is None:
                 self.compared += 1
+            self.pool.take(outcome.baseline, outcome.candidate)
             for diff in outcome.differences:
                 sig = self.signatures.record(op.key, diff, request, outcome)
                 if sig.count == 1:
@@ -223,6 +267,20 @@ class _Run:
                 for diff in outcome.differences:
                     if drift_key(op.key, diff) not in self.signatures.by_key:
                         self.earlier.record(op.key, diff, request, outcome)
+
+    def _probe(self, op: MergedOperation) -> int:
+        """The probe phase: deterministic requests no spec declares; never shrunk or stored
+        (they are minimal already, and a stored one would come back as a generated case)."""
+        phase = ProbePhase(
+            self.probes,
+            self.paths,
+            send=self.judge,
+            record=lambda operation, diff, request, outcome, probe: self.signatures.record(
+                operation, diff, request, outcome, probe
+            ),
+            seen=lambda outcome: self.pool.take(outcome.baseline, outcome.candidate),
+        )
+        return phase.run(op, self.pool.values())
 
     def _skip(self, op: MergedOperation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})

@@ -34,15 +34,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_safety(session: Session, operations: Iterable[MergedOperation], allowed: bool) -> None:
-    """Refuse (exit 2, before any request) to send state-changing requests to a remote URL."""
-    if allowed:
-        return
-    remote = [
+def remote_targets(session: Session) -> list[str]:
+    """Base URLs of the sides that are servers on another machine."""
+    return [
         t.base_url
         for t in (session.baseline, session.candidate)
         if isinstance(t, URLTarget) and not is_loopback(t.host)
     ]
+
+
+# Probes that may send a state-changing method to an operation that does not declare one.
+UNSAFE_PROBES = frozenset({"method-not-allowed"})
+
+
+def check_safety(session: Session, operations: Iterable[MergedOperation], allowed: bool) -> None:
+    """Refuse (exit 2, before any request) to send state-changing requests to a remote URL."""
+    if allowed:
+        return
+    remote = remote_targets(session)
     if not remote:
         return
     unsafe = sorted({op.method for op in operations if op.method not in SAFE_METHODS})

@@ -225,6 +225,12 @@ class _AppTarget(Target):
         return self._app if self._app is not None else self._load()
 
 
+def served_body(request: Request, body: bytes) -> bytes:
+    """The body a server puts on the wire: none for HEAD (gunicorn and uvicorn drop what the app
+    wrote; Starlette's Response writes the GET's body for HEAD, Werkzeug's does not)."""
+    return b"" if request.method.upper() == "HEAD" else body
+
+
 def encode_header_value(value: str) -> bytes:
     """Latin-1 is what servers decode header bytes as; wider text goes as UTF-8 bytes."""
     try:

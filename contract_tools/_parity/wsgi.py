@@ -21,6 +21,7 @@ from contract_tools._parity.targets import (
     no_answer,
     on_the_wire,
     refused,
+    served_body,
     unsendable,
 )
 from contract_tools.errors import AppLoadError
@@ -157,7 +158,7 @@ class WSGITarget(_AppTarget):
         return Response(
             status=captured["status"],
             headers=on_the_wire(captured["headers"]),
-            body=b"".join(chunks),
+            body=served_body(request, b"".join(chunks)),
             elapsed=time.perf_counter() - started,
             crash=self._local.exc_text,
         )

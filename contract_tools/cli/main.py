@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from contract_tools import __version__
-from contract_tools.cli import diff, fastapi_spec, flask_spec, parity, replay, rules
+from contract_tools.cli import diff, fastapi_spec, flask_spec, parity, probes, replay, rules
 from contract_tools.cli.common import State, Terminated
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ fastapi_spec.register(app)
 diff.register(app)
 rules.register(app)
 parity.register(app)
+probes.register(app)
 replay.register(app)
 
 

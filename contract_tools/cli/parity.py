@@ -125,6 +125,18 @@ def parity(
     coverage: bool | None = typer.Option(
         None, "--coverage/--no-coverage", help="Send Schemathesis's boundary cases first."
     ),
+    probes: str | None = typer.Option(
+        None,
+        "--probes",
+        metavar="LIST|none",
+        help="Framework probes sent first: 'all', 'none' or names (contract-tools probes).  "
+        "(default: all)",
+    ),
+    harvest: bool | None = typer.Option(
+        None,
+        "--harvest/--no-harvest",
+        help="Mix values seen in responses (and spec examples) into generated requests.",
+    ),
     timeout: float | None = typer.Option(
         None, "--timeout", help="Seconds to wait for one answer.  (default: 30)"
     ),
@@ -168,6 +180,8 @@ def parity(
             database=False if no_database else database,
             allow_unsafe=allow_unsafe or None,
             coverage=coverage,
+            probes=probes,
+            harvest=harvest,
             timeout=timeout,
             app_dir=app_dir if app_dir != "." else None,
         )

@@ -13,6 +13,21 @@ from examples.legacy_flask.db import ISBN_REGEX
 
 
 class BookIn(BaseModel):
+    # The example a port's docs show (and a generator reaches): a valid book by a seeded author.
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "title": "The Word for World Is Forest",
+                    "author_id": 1,
+                    "isbn": "9780765324641",
+                    "price": 13.0,
+                    "year": 1972,
+                }
+            ]
+        }
+    }
+
     title: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     author_id: StrictInt
     isbn: Annotated[StrictStr, Field(pattern=f"^{ISBN_REGEX}$")]

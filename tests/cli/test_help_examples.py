@@ -13,7 +13,7 @@ from contract_tools.cli.main import app
 
 runner = CliRunner()
 # In the order a newcomer would run them: replay reads the report parity writes.
-COMMANDS = ("flask-spec", "fastapi-spec", "diff", "rules", "parity", "replay")
+COMMANDS = ("flask-spec", "fastapi-spec", "diff", "rules", "probes", "parity", "replay")
 # What each example exits with on the bundled pair: the port has deliberate drift.
 EXPECTED = {"diff": 1, "parity": 1, "replay": 1}
 
@@ -24,7 +24,7 @@ def example(command: str) -> list[str]:
     epilog = registered.epilog or ""
     assert "Example" in epilog, f"{command} --help has no example"
     text = epilog.split(":", 1)[1].strip()
-    words = shlex.split(text.split(">", 1)[0])
+    words = shlex.split(text.split(">", 1)[0].split(" (then", 1)[0])
     assert words[:2] == ["contract-tools", command]
     return words[2:]
 

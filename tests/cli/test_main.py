@@ -46,6 +46,8 @@ def test_a_run_whose_lifespan_fails_on_the_way_out_keeps_its_reports(tmp_path: P
         "GET /items",
         "--max-examples",
         "3",
+        "--probes",
+        "none",
         "--json",
         "p.json",
         cwd=tmp_path,
@@ -71,6 +73,8 @@ def test_a_hung_endpoint_is_no_answer_and_never_keeps_the_process_alive(tmp_path
         "GET /slow/{n}",
         "--max-examples",
         "1",
+        "--probes",
+        "none",
         "--mode",
         "positive",
         "--no-coverage",
@@ -85,7 +89,8 @@ def test_a_hung_endpoint_is_no_answer_and_never_keeps_the_process_alive(tmp_path
     findings = json.loads((tmp_path / "p.json").read_text())["findings"]
     # Nothing answered on the port's side: no-answer, and the run compared nothing at all.
     assert sorted(f["id"] for f in findings) == ["no-answer", "nothing-compared"]
-    assert {p.name for p in tmp_path.iterdir()} <= {"cache", "p.json"}
+    # The JSON report and what it asked for beside it (a pytest file per finding).
+    assert {p.name for p in tmp_path.iterdir()} <= {"cache", "p.json", "parity-tests"}
 
 
 def test_sigterm_ends_the_run_like_an_interrupt(tmp_path: Path) -> None:

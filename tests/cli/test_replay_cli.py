@@ -40,6 +40,8 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--max-examples",
             "10",
             "--no-database",
+            "--probes",
+            "none",
             "--json",
             str(out),
         ],

@@ -28,15 +28,16 @@ class _Handler(socketserver.BaseRequestHandler):
                 b"Content-Length: 0\r\n\r\n"
             )
         elif path == "/trickle":
-            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
-            for _ in range(100):
+            # A byte every 20 ms for 4 s: each read is quick, only the total is too long.
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n")
+            for _ in range(200):
                 try:
                     sock.sendall(b"x")
                 except OSError:
                     return
-                time.sleep(0.05)
+                time.sleep(0.02)
         elif path == "/hang":
-            time.sleep(3)
+            time.sleep(4)
         elif path == "/drop":
             return  # closes without a word
         else:

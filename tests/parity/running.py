@@ -20,11 +20,12 @@ def run(
     events: list[Event] | None = None,
     **settings: Any,
 ) -> Report:
-    """``settings`` are ParitySettings fields; no drift store unless ``database`` is given."""
+    """``settings`` are ParitySettings fields; no drift store unless ``database`` is given, and
+    generation alone unless ``probes`` is given (engine tests pin what generation finds)."""
     if specs is None:
         specs = resolve_specs(baseline, candidate)
     # Through merge(), as the CLI and the API build settings: values converted and validated.
-    validated = merge(ParitySettings(database=None), **settings)
+    validated = merge(ParitySettings(database=None, probes=()), **settings)
     return run_parity(
         Session(baseline, candidate, specs),
         validated,

@@ -23,7 +23,11 @@ def test_parse_helpers() -> None:
 def test_parity_cli_gate_and_json(tmp_path: Path) -> None:
     out = tmp_path / "parity.json"
     result = CliRunner().invoke(
-        app, ["parity", BASE, DRIFTED, "--seed", "4", "--max-examples", "10", "--json", str(out)]
+        app,
+        [
+            *("parity", BASE, DRIFTED, "--seed", "4", "--max-examples", "10", "--probes", "none"),
+            *("--json", str(out)),
+        ],
     )
     assert result.exit_code == 1, result.output
     doc = json.loads(out.read_text())
@@ -40,7 +44,10 @@ def test_parity_cli_gate_and_json(tmp_path: Path) -> None:
 
 
 def test_parity_cli_clean_run_and_fail_on_never() -> None:
-    ok = CliRunner().invoke(app, ["parity", BASE, FAITHFUL, "--seed", "1", "--max-examples", "5"])
+    # --probes none: the faithful port answers no HEAD or OPTIONS (test_probes covers those).
+    ok = CliRunner().invoke(
+        app, ["parity", BASE, FAITHFUL, "--seed", "1", "--max-examples", "5", "--probes", "none"]
+    )
     assert ok.exit_code == 0, ok.output
     never = CliRunner().invoke(
         app, ["parity", BASE, DRIFTED, "--seed", "1", "--max-examples", "5", "--fail-on", "never"]
@@ -60,7 +67,7 @@ def test_shard_store_and_config(tmp_path: Path) -> None:
         "[tool.contract-tools.parity]\n"
         f'baseline = "{BASE}"\n'
         f'candidate = "{FAITHFUL}"\n'
-        "max_examples = 3\nseed = 5\n"
+        'max_examples = 3\nseed = 5\nprobes = "none"\n'
     )
     result = CliRunner().invoke(app, ["parity", "--shard", "2/2"])
     assert result.exit_code == 0, result.output

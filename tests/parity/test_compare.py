@@ -163,3 +163,11 @@ def test_a_number_that_became_a_boolean_inside_a_list_is_seen_beside_other_chang
     # DeepDiff matches list items by hash, and hash(0) == hash(False): it alone missed this.
     errors, warnings = json_differences({"a": 1, "xs": [0]}, {"a": 2, "xs": [False]})
     assert (errors, warnings) == ([P("$.a"), P("$.xs[*]")], [])
+
+
+def test_keys_starting_with_two_underscores_are_compared() -> None:
+    """DeepDiff skips them by default (private attributes); in JSON they are data."""
+    assert json_differences({"c": {"a": 1}}, {"c": {"a": 1, "__utma": "x"}}) == (
+        [ResponsePath.parse("$.c.__utma")],
+        [],
+    )

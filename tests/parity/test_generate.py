@@ -7,11 +7,14 @@ from hypothesis import given, settings
 from contract_tools._parity.generate import (
     BASELINE,
     CANDIDATE,
+    body_media_types,
     build_strategy,
     coverage_requests,
     match_key,
     merge_operations,
+    parameters,
     select,
+    slots_of,
 )
 from contract_tools.models import Request
 
@@ -136,3 +139,80 @@ def test_coverage_keeps_to_the_operations_own_method() -> None:
     (op,) = merge_operations({BASELINE: _spec("/b/{id}", "id", {"type": "integer"})})
     methods = {r.method for r in coverage_requests(op, "all", 200)}
     assert methods == {"GET"}
+
+
+def test_declared_header_and_cookie_parameters_are_generated() -> None:
+    """Declared headers go as headers and cookies in one Cookie header; undeclared ones are
+    only ever sent by the framework probes."""
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/me": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "X-Token",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["t1"]},
+                        },
+                        {
+                            "name": "theme",
+                            "in": "cookie",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["dark"]},
+                        },
+                        {
+                            "name": "lang",
+                            "in": "cookie",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["en"]},
+                        },
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    [op] = merge_operations({BASELINE: doc, CANDIDATE: doc})
+    [request] = coverage_requests(op, "positive", 5)
+    assert request.headers == (
+        ("Host", "localhost"),
+        ("X-Token", "t1"),
+        ("Cookie", "theme=dark; lang=en"),
+    )
+
+
+def test_declared_parameters_and_where_harvested_values_may_go() -> None:
+    doc = _spec(
+        "/b/{id}",
+        "id",
+        {"type": "integer", "minimum": 0},
+        {
+            "/s": {
+                "post": {
+                    "parameters": [
+                        {"name": "sort", "in": "query", "schema": {"enum": ["a", "b"]}},
+                        {"name": "X-Tag", "in": "header", "schema": {"type": "string"}},
+                        {"name": "sid", "in": "cookie", "schema": {"type": "boolean"}},
+                    ],
+                    "requestBody": {"content": {"application/json": {"schema": {}}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    )
+    by_key = {op.key: op for op in merge_operations({BASELINE: doc})}
+    post = by_key["POST /s"]
+    assert [(p.location, p.name, p.closed) for p in parameters(post)] == [
+        ("query", "sort", True),
+        ("header", "X-Tag", False),
+        ("cookie", "sid", True),
+    ]
+    assert body_media_types(post) == ("application/json",)
+    slots = slots_of(post)
+    assert slots.headers == frozenset({"x-tag"}) and slots.cookies == frozenset({"sid"})
+    assert slots.fixed == frozenset({("query", "sort"), ("cookie", "sid")})
+    path_ok = slots_of(by_key["GET /b/{id}"]).path_ok
+    assert path_ok is not None and path_ok("/b/3") and not path_ok("/b/-1")

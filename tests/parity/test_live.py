@@ -160,7 +160,7 @@ def test_live_flask_vs_live_fastapi_port(gunicorn_url: str, uvicorn_url: str) ->
 def test_the_live_target_sends_and_reads_raw_whatever_the_server_does() -> None:
     from tests.parity.faults import fault_server
 
-    with fault_server() as url, URLTarget(url, timeout=0.5) as target:
+    with fault_server() as url, URLTarget(url, timeout=2) as target:
         redirect = target.send(Request.build("GET", "/redirect-cookie"))
         trickle = target.send(Request.build("GET", "/trickle"))
         hang = target.send(Request.build("GET", "/hang"))
@@ -170,7 +170,7 @@ def test_the_live_target_sends_and_reads_raw_whatever_the_server_does() -> None:
     assert (redirect.status, redirect.header("set-cookie")) == (302, "a=Ä\x80")
     assert (trickle.status, trickle.no_answer) == (
         0,
-        "the answer did not complete within 0.5s",
+        "the answer did not complete within 2s",
     )
     assert hang.status == 0 and hang.no_answer is not None
     assert hang.no_answer.startswith("ReadTimeout")
