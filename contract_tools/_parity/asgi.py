@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import traceback
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -12,6 +14,7 @@ from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
     AppLoader,
+    Sender,
     _AppTarget,
     encode_header_value,
 )
@@ -148,6 +151,20 @@ class ASGITarget(_AppTarget):
         lifespan = self._start(app)
         try:
             return self._run(self._call(app, lifespan.state, request))
+        finally:
+            self._run(lifespan.shutdown())
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        if not self.fresh_per_case:
+            yield self.send
+            return
+        if self._loop is None:
+            self.open()
+        app = self._load()
+        lifespan = self._start(app)
+        try:
+            yield lambda request: self._run(self._call(app, lifespan.state, request))
         finally:
             self._run(lifespan.shutdown())
 

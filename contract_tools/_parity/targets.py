@@ -8,9 +8,10 @@ module: ``wsgi.py``, ``asgi.py`` (in-process apps) and ``live.py`` (a server at 
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from contract_tools.models import Request, Response
@@ -24,6 +25,7 @@ DEFAULT_TIMEOUT = 30.0
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 AppLoader = Callable[[], Any]
+Sender = Callable[[Request], Response]
 
 
 class Target:
@@ -55,6 +57,13 @@ class Target:
     def app_for_spec(self) -> Any | None:
         """An app instance to read a spec from, or None for a live server."""
         return None
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        """A sender for one whole sequence of requests. Factory targets give every sequence
+        one brand-new app (its requests share it, nothing else does); a shared instance or a
+        live server has one state for everything, which ``fresh_per_case`` False says."""
+        yield self.send
 
     def __enter__(self) -> Target:
         self.open()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import traceback
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -12,6 +14,7 @@ from contract_tools._parity.targets import (
     CLIENT,
     DEFAULT_HOST,
     AppLoader,
+    Sender,
     _AppTarget,
     _crash,
     encode_header_value,
@@ -65,6 +68,17 @@ class WSGITarget(_AppTarget):
             if self._app is None:
                 self.open()
             app = self._app
+        return self._call(app, request)
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        if not self.fresh_per_case:
+            yield self.send
+            return
+        app = self._load()
+        yield lambda request: self._call(app, request)
+
+    def _call(self, app: Any, request: Request) -> Response:
         self._exc_text = None
         started = time.perf_counter()
         captured: dict[str, Any] = {}
