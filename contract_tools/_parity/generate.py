@@ -244,3 +244,79 @@ def _matcher(pattern: str) -> Callable[[MergedOperation], bool]:
         return bool(regex and regex.fullmatch(op.key))
 
     return matches
+
+
+# --- what the stateful phase needs from Schemathesis ---------------------------------------------
+
+
+def _step_sides(operation: MergedOperation) -> list[str]:
+    # A Flask draft does not know request bodies (``x-contract-tools-draft``): drawing from it
+    # would make half of the creating steps a 400 on both sides and the sequence a dead end.
+    sides = [side for side in (BASELINE, CANDIDATE) if side in operation.sources]
+    with_body = [side for side in sides if _declares_body(operation.sources[side])]
+    return with_body or sides
+
+
+def step_strategy(operation: MergedOperation) -> st.SearchStrategy[Request]:
+    """Valid requests for one step of a sequence, from every side that says what the body is."""
+    chosen = _step_sides(operation)
+    if not chosen:
+        raise ValueError("no side declares a generatable schema")
+    from schemathesis.generation import GenerationMode
+
+    strategies = [
+        operation.sources[side].as_strategy(generation_mode=GenerationMode.POSITIVE)
+        for side in chosen
+    ]
+    rendered: Any = st.one_of(strategies).map(render).filter(_is_request)
+    return rendered
+
+
+def step_example(operation: MergedOperation) -> Request | None:
+    """One deterministic valid request for a step (Schemathesis's first positive boundary
+    case, from a side that says what the body is), or None."""
+    narrowed = MergedOperation(operation.key, operation.method, operation.path)
+    narrowed.sources = {side: operation.sources[side] for side in _step_sides(operation)}
+    found = coverage_requests(narrowed, "positive", 1)
+    return found[0] if found else None
+
+
+def _declares_body(api_operation: Any) -> bool:
+    definition = getattr(getattr(api_operation, "definition", None), "raw", None)
+    return isinstance(definition, Mapping) and "requestBody" in definition
+
+
+InferredLink = tuple[str, str, str, str, str, str]
+
+
+def inferred_links(document: Mapping[str, Any]) -> list[InferredLink]:
+    """Schemathesis's own link inference over one spec, as rows of (producer method, producer
+    path, target method, target path, path parameter, expression such as
+    ``$response.body#/id``); empty when it cannot analyse the document."""
+    import schemathesis
+
+    rows: list[InferredLink] = []
+    try:
+        graph = schemathesis.openapi.from_dict(dict(document)).analysis.dependency_graph
+        for response_links in graph.iter_links():
+            producer = _operation_ref(str(response_links.producer_operation_ref))
+            if producer is None:
+                continue
+            for link in response_links.to_openapi().values():
+                target = _operation_ref(str(link.get("operationRef", "")))
+                for name, expression in (link.get("parameters") or {}).items():
+                    where, _, parameter = str(name).partition(".")
+                    if target is not None and where == "path" and isinstance(expression, str):
+                        rows.append((*producer, *target, parameter, expression))
+    except Exception:  # a semi-internal analysis: a schema it cannot walk infers nothing
+        return []
+    return rows
+
+
+def _operation_ref(ref: str) -> tuple[str, str] | None:
+    """``#/paths/~1notes~1{id}/get`` -> ("GET", "/notes/{id}")."""
+    if not ref.startswith("#/paths/"):
+        return None
+    pointer, _, method = ref[len("#/paths/") :].rpartition("/")
+    path = pointer.replace("~1", "/").replace("~0", "~")
+    return (method.upper(), path) if path.startswith("/") and method else None
