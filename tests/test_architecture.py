@@ -52,7 +52,12 @@ OWNERS = {
     "rich": ("cli/",),
     "pytest": ("pytest_plugin.py",),
     "schemathesis": ("_parity/generate.py",),
-    "hypothesis": ("_parity/generate.py", "_parity/exploration.py", "_parity/store.py"),
+    "hypothesis": (
+        "_parity/generate.py",
+        "_parity/exploration.py",
+        "_parity/store.py",
+        "_parity/sequences.py",
+    ),
     "requests": ("_parity/generate.py",),
     "redis": ("_parity/store.py",),
     "deepdiff": ("_parity/compare.py",),
