@@ -21,6 +21,7 @@ from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.reproduction import REDACTED, curl, pytest_snippet
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
+from contract_tools._parity.stateful_run import StatefulResult, run_stateful
 from contract_tools._parity.store import DriftStore
 from contract_tools.errors import UsageError
 from contract_tools.models import (
@@ -75,11 +76,27 @@ class _Run:
         operations = self._operations()
         budget = self.settings.max_examples
         self.emit(Event("start", total=len(operations), budget=budget))
+        stateful: StatefulResult | None = None
         with self.session:
             for index, op in enumerate(operations):
                 self.emit(Event("operation", op.key, index, len(operations), 0, budget))
                 self._operation(op, index, len(operations))
+            if self.settings.stateful and (self.settings.shard or (1, 1))[0] == 1:
+                # Sequences span operations: one shard (the first) runs them.
+                stateful = run_stateful(
+                    self.session,
+                    self.settings,
+                    operations=operations,
+                    judge=self.judge,
+                    noise=self.noise,
+                    normalizer=self.normalizer,
+                    seed=self.seed,
+                    known=lambda key: key in self.signatures.by_key,
+                    redact=self._redact,
+                    emit=self.emit,
+                )
         findings = self.signatures.findings(self.noise.filter, self._reproduce, self._redact)
+        findings += stateful.findings if stateful is not None else []
         duration = time.perf_counter() - started
         self.emit(Event("done", total=len(operations), cases=self.cases, findings=len(findings)))
         return Report(
@@ -93,12 +110,15 @@ class _Run:
                     "cases": self.cases,
                     "shrink_cases": self.shrink_cases,
                     "findings": len(findings),
+                    "sequences": stateful.meta["sequences"] if stateful is not None else 0,
                     "seed": self.seed,
                     "duration_s": round(duration, 3),
                 },
                 "mode": self.settings.mode.value,
                 "max_examples": self.settings.max_examples,
                 "normalization": list(self.normalizer.names),
+                **({"stateful": stateful.meta} if stateful is not None else {}),
+                **({"warnings": stateful.warnings} if stateful and stateful.warnings else {}),
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),

@@ -123,6 +123,17 @@ def parity(
     timeout: float | None = typer.Option(
         None, "--timeout", help="Seconds to wait for one answer.  (default: 30)"
     ),
+    stateful: bool | None = typer.Option(
+        None,
+        "--stateful/--no-stateful",
+        help="Also run sequences (create, then act on what was created).  (default: on)",
+    ),
+    max_steps: int | None = typer.Option(
+        None, "--max-steps", min=1, help="Steps per sequence.  (default: 5)"
+    ),
+    max_sequences: int | None = typer.Option(
+        None, "--max-sequences", min=1, help="Sequences per run.  (default: 40)"
+    ),
     app_dir: AppDir = ".",
 ) -> None:
     """Send the same generated requests to BASELINE and CANDIDATE and report where they differ."""
@@ -161,6 +172,9 @@ def parity(
             database=False if no_database else database,
             coverage=coverage,
             timeout=timeout,
+            stateful=stateful,
+            max_steps=max_steps,
+            max_sequences=max_sequences,
             app_dir=app_dir if app_dir != "." else None,
         )
         warn(settings.warnings)
