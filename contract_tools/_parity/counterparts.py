@@ -118,12 +118,16 @@ class Counterparts:
             return response
         return replace(response, headers=headers, body=body, _json=[])
 
-    def _map(self, value: Any, table: Mapping[_Key, Value], side: int) -> Any:
+    def _map(self, value: Any, table: Mapping[_Key, Value], side: int, key: Any = None) -> Any:
         if isinstance(value, dict):
-            return {k: self._map(v, table, side) for k, v in value.items()}
+            return {k: self._map(v, table, side, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [self._map(v, table, side) for v in value]
+            return [self._map(v, table, side, key) for v in value]
         if not _is_value(value):
+            return value
+        if isinstance(value, int) and not (key is None or _ID_KEY.match(str(key))):
+            # A number is replaced only where it is an id: 14 may be a count or a stock that
+            # merely equals the candidate's id 14.
             return value
         whole = table.get(_key(value))
         if whole is not None:

@@ -92,6 +92,7 @@ class _Run:
                     normalizer=self.normalizer,
                     seed=self.seed,
                     known=lambda key: key in self.signatures.by_key,
+                    single=self.signatures.record,
                     redact=self._redact,
                     emit=self.emit,
                 )

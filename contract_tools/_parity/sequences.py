@@ -68,12 +68,12 @@ class Played:
     bindings: list[tuple[Binding, ...]] = field(default_factory=list)
 
 
-def play(plan: Plan, send: Callable[[Request], Response], upto: int | None = None) -> Played:
-    """Send the steps of ``plan`` (the first ``upto``) in order, each filled from this side's
+def play(plan: Plan, send: Callable[[Request], Response]) -> Played:
+    """Send the steps of ``plan`` in order, each filled from this side's
     earlier answers; a link that finds no value keeps the drawn value (the step then meets a
     random id, as a single request would)."""
     played = Played()
-    for step in plan[:upto]:
+    for step in plan:
         request, bindings = resolve(step, plan, played)
         played.requests.append(request)
         played.bindings.append(bindings)
@@ -210,6 +210,16 @@ class Planner:
 
         result: st.SearchStrategy[Plan] = plans()
         return result
+
+    def reads(self) -> list[Plan]:
+        """One-step plans of every list (a GET that needs no id): on a shared state, what the
+        two sides hold before any sequence, compared first."""
+        plans: list[Plan] = []
+        for key in self.keys:
+            request = step_example(self.ops[key]) if self.ops[key].method == "GET" else None
+            if request is not None and not self.shapes[key]:
+                plans.append((Step(key, request),))
+        return plans
 
     def skeletons(self, limit: int) -> list[Plan]:
         """Short plans in a fixed order, each step Schemathesis's first valid boundary request:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tools._parity.case import Judge
+from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.compare import CRASH, STATUS_PATH, Difference, differing_paths
 from contract_tools._parity.counterparts import Counterparts
 from contract_tools._parity.generate import MergedOperation
@@ -106,6 +106,7 @@ class StatefulPhase:
         normalizer: Normalizer,
         *,
         known: Callable[[DriftKey], bool],
+        on_single: Callable[[str, Difference, Request, Outcome], object] = lambda *args: None,
         on_sequence: Callable[[int, int], None] = lambda sent, drifts: None,
     ) -> None:
         self.baseline = baseline
@@ -114,6 +115,7 @@ class StatefulPhase:
         self.noise = noise
         self.normalizer = normalizer
         self.known = known
+        self.on_single = on_single
         self.on_sequence = on_sequence
         # Factory targets: a fresh app per plan and side. Otherwise one state for everything.
         self.fresh = baseline.fresh_per_case and candidate.fresh_per_case
@@ -156,14 +158,32 @@ class StatefulPhase:
         # Half the budget at most for the skeletons: the random plans find what no fixed
         # order foresaw (an update whose body leaves a field out).
         skeletons = planner.skeletons(budget.max_sequences // 2) if budget.skeletons else []
-        for plan in skeletons:
+        # A shared state is looked at before anything changes it: lists that differ in
+        # length already are a warning, not a finding of whichever sequence reads them.
+        reads = [] if self.fresh else planner.reads()
+        for plan in [*reads, *skeletons]:
             explore(plan)
-        random_budget = budget.max_sequences - len(skeletons)
+        random_budget = budget.max_sequences - len(skeletons) - len(reads)
         if random_budget > 0:
             run_plans(strategy, explore, random_budget, seed, shrink=False)
         if budget.shrink:
             for key in new:
                 self._shrink(key, strategy, cache, budget, seed, random_budget)
+        for key in new:
+            self._needs_a_sequence(key)
+
+    def _needs_a_sequence(self, key: DriftKey) -> None:
+        """A drift whose step shows it alone, sent as one request, is a single-request drift
+        the first phase missed: it is handed to that phase's findings, not reported here."""
+        drift = self.drifts[key]
+        op = self._ops[key.operation]
+        request = drift.run.baseline.requests[drift.step - 1]
+        outcome = self.judge(op, request)
+        single = DriftKey(key.operation, key.id, key.subject[:-1] if key.subject else ())
+        shown = [d for d in outcome.differences if _single_key(op.key, d) == single]
+        if shown:
+            del self.drifts[key]
+            self.on_single(op.key, shown[0], request, outcome)
 
     # -- one plan on both sides ---------------------------------------------------------------
 
@@ -174,8 +194,11 @@ class StatefulPhase:
         run = SequenceRun(plan, base, cand)
         pairs = Counterparts()
         probe: Played | None = None
+        differed: set[int] = set()  # 1-based steps whose answers differed
         for index, step in enumerate(plan):
             op = self._ops[step.operation]
+            if any(b.step in differed for b in base.bindings[index]):
+                break  # an id read from answers that differed may name another resource
             if not self._learn(pairs, plan, index, base, cand):
                 break
             cand_answer = pairs.response_to_baseline(cand.responses[index])
@@ -186,7 +209,14 @@ class StatefulPhase:
                 found = self._differences(op, base, cand_answer, index)
             if index == 0 and not self.fresh:
                 self._diverged(step.operation, base.responses[0], cand_answer)
-            run.shown.extend((index + 1, diff) for diff in found)
+            if found:
+                differed.add(index + 1)
+            if index > 0:
+                # A first step is one request on a fresh app: the single-request phase's, as
+                # is what a single request already showed.
+                run.shown.extend(
+                    (index + 1, diff) for diff in found if not self.known(_single_key(op.key, diff))
+                )
             if found and _apart(step.request, base.responses[index], cand_answer, found):
                 break  # the two states are now apart: later steps would differ because of it
         return run
@@ -201,9 +231,7 @@ class StatefulPhase:
     def _differences(
         self, op: MergedOperation, base: Played, cand_answer: Response, index: int
     ) -> list[Difference]:
-        found = self.judge.differences(op, base.responses[index], cand_answer, base.requests[index])
-        # Already reported by a single request: not again, and the plan goes on past it.
-        return [d for d in found if not self.known(_single_key(op.key, d))]
+        return self.judge.differences(op, base.responses[index], cand_answer, base.requests[index])
 
     def _learn(self, pairs: Counterparts, plan: Plan, index: int, a: Played, b: Played) -> bool:
         """Pair what both runs produced at step ``index``: the ids their requests used, what
@@ -215,7 +243,9 @@ class StatefulPhase:
             same = pairs.learn(mine.value, theirs.value) and same
         first, second = a.responses[index], b.responses[index]
         for link in self._links_from.get(plan[index].operation, ()):
-            for extractor in link.extractors:
+            # Not the items of a list: two lists that differ pair unrelated items; the step
+            # that uses one pairs what each side really took.
+            for extractor in (e for e in link.extractors if "*" not in e):
                 pairs.learn(
                     extract(first, extractor, link.template, link.parameter),
                     extract(second, extractor, link.template, link.parameter),

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tools._parity.case import Judge
+from contract_tools._parity.case import Judge, Outcome
+from contract_tools._parity.compare import Difference
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import infer_links
 from contract_tools._parity.noise import NoiseBook
@@ -54,6 +55,7 @@ def run_stateful(
     normalizer: Normalizer,
     seed: int,
     known: Callable[[DriftKey], bool],
+    single: Callable[[str, Difference, Request, Outcome], object],
     redact: Callable[[Request], Request],
     emit: Callable[[Event], None],
 ) -> StatefulResult:
@@ -90,6 +92,7 @@ def run_stateful(
         noise,
         normalizer,
         known=known,
+        on_single=single,
         on_sequence=progress,
     )
     # One seed for the phase, derived from the run's: the same seed gives the same plans.

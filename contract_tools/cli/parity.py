@@ -218,12 +218,12 @@ class _Progress:
             # is one error line, not a line under an empty progress display.
             self.progress.start()
             self.started = True
-        if event.kind == "operation":
+        if event.kind in ("operation", "sequences"):
             self._finish_others()
             self.tasks[event.operation] = self.progress.add_task(
                 event.operation, total=event.budget, status=""
             )
-        elif event.kind == "case" and event.operation in self.tasks:
+        elif event.kind in ("case", "sequence") and event.operation in self.tasks:
             self.progress.update(
                 self.tasks[event.operation],
                 completed=event.cases,
