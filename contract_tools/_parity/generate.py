@@ -272,13 +272,17 @@ def step_strategy(operation: MergedOperation) -> st.SearchStrategy[Request]:
     return rendered
 
 
-def step_example(operation: MergedOperation) -> Request | None:
-    """One deterministic valid request for a step (Schemathesis's first positive boundary
-    case, from a side that says what the body is), or None."""
+def step_example(operation: MergedOperation, *, fewest: bool = False) -> Request | None:
+    """A deterministic valid request for a step (Schemathesis's positive boundary cases, from
+    a side that says what the body is; its first, which is a declared example when there is
+    one), or with ``fewest`` the one with the smallest body: an update that leaves fields out
+    is where a port resets them. None when there is none."""
     narrowed = MergedOperation(operation.key, operation.method, operation.path)
     narrowed.sources = {side: operation.sources[side] for side in _step_sides(operation)}
-    found = coverage_requests(narrowed, "positive", 1)
-    return found[0] if found else None
+    found = coverage_requests(narrowed, "positive", 8 if fewest else 1)
+    if not found:
+        return None
+    return min(found, key=lambda request: len(request.body)) if fewest else found[0]
 
 
 def _declares_body(api_operation: Any) -> bool:

@@ -222,12 +222,17 @@ class Planner:
         return plans
 
     def skeletons(self, limit: int) -> list[Plan]:
-        """Short plans in a fixed order, each step Schemathesis's first valid boundary request:
+        """Short plans in a fixed order, each step a valid boundary request of Schemathesis's:
         every creating operation followed by each operation it feeds, then by each of those
         that changes state followed by each read. Random plans reach a given order of three
         operations only by luck; these are the orders state bugs live in (archive then read,
         delete then read, update then list)."""
-        examples = {key: step_example(self.ops[key]) for key in self.keys}
+        # The creating step as declared (its example, or its first boundary case), every
+        # later one with the fewest fields: a PATCH of {} shows a port that resets fields.
+        examples = {
+            key: step_example(self.ops[key], fewest=key not in self.first_steps)
+            for key in self.keys
+        }
         plans: list[Plan] = []
         for first in self.first_steps:
             fed = [k for k in self.eligible([first]) if k != first and self.shapes[k]]

@@ -42,13 +42,15 @@ class Note(BaseModel):
     updated_at: str | None
 
 
-def _body(required: tuple[str, ...]) -> dict[str, Any]:
+def _body(required: tuple[str, ...], example: dict[str, str] | None = None) -> dict[str, Any]:
     # Declared for the spec only: parsing stays Flask's (a pydantic body would answer 422).
+    media: dict[str, Any] = {"example": example} if example else {}
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {
+                    **media,
                     "schema": {
                         "type": "object",
                         "properties": {
@@ -56,7 +58,7 @@ def _body(required: tuple[str, ...]) -> dict[str, Any]:
                             "body": {"type": "string"},
                         },
                         "required": list(required),
-                    }
+                    },
                 }
             },
         }
@@ -90,7 +92,12 @@ def create_app(drifts: tuple[str, ...] = ()) -> Any:
             return _missing()
         return note
 
-    @app.post("/notes", status_code=201, response_model=Note, openapi_extra=_body(("title",)))
+    @app.post(
+        "/notes",
+        status_code=201,
+        response_model=Note,
+        openapi_extra=_body(("title",), {"title": "Groceries", "body": "milk, eggs"}),
+    )
     async def create_note(request: Request, response: Response) -> Any:
         data = await payload(request)
         error = problem(data, partial=False)
