@@ -58,8 +58,13 @@ def derive_bindings(sequence: Sequence[SequenceStep]) -> list[dict[str, tuple[in
     result: list[dict[str, tuple[int, str]]] = []
     for index, step in enumerate(sequence):
         found: dict[str, tuple[int, str]] = {}
-        for segment in step.exchange.request.path.split("/")[1:]:
-            if not segment or segment in found:
+        # Only the segments the operation's template leaves to parameters: "/notes" is not
+        # an id, whatever an earlier Location says.
+        template = step.operation.partition(" ")[2].split("/")
+        segments = step.exchange.request.path.split("/")
+        for position, segment in enumerate(segments):
+            variable = position < len(template) and template[position].startswith("{")
+            if not variable or not segment or segment in found:
                 continue
             origin = _origin(unquote(segment), sequence[:index])
             if origin is not None:

@@ -300,7 +300,11 @@ class StatefulPhase:
     def _record(self, run: SequenceRun) -> list[DriftKey]:
         """File the run's differences under their keys; returns the keys seen for the first time."""
         first: list[DriftKey] = []
+        seen: set[DriftKey] = set()
         for step, key, diff in run.drifts():
+            if key in seen:
+                continue  # a count is of sequences; the earliest step is the example
+            seen.add(key)
             drift = self.drifts.get(key)
             if drift is None:
                 drift = self.drifts[key] = SequenceDrift(
