@@ -15,9 +15,9 @@ from contract_tools._parity.compare import STATUS, Difference, compare, path_mat
 from contract_tools._parity.identity import FINDING_IDS, drift_key
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import FLASK_FASTAPI, Normalizer
+from contract_tools._parity.sequence_drifts import sequence_key
 from contract_tools._parity.sequence_reproduction import derive_bindings, replay_steps
 from contract_tools._parity.session import make_target
-from contract_tools._parity.stateful import sequence_key
 from contract_tools._parity.targets import Target
 from contract_tools.models import DriftKey, Finding, Request, Response, ResponsePath
 from contract_tools.settings import DEFAULT_TIMEOUT

@@ -27,6 +27,7 @@ from contract_tools.errors import UsageError
 from contract_tools.models import (
     DriftKey,
     Event,
+    Level,
     Mode,
     Report,
     Reproduction,
@@ -91,7 +92,7 @@ class _Run:
                     noise=self.noise,
                     normalizer=self.normalizer,
                     seed=self.seed,
-                    known=lambda key: key in self.signatures.by_key,
+                    known=self._reported_level,
                     single=self.signatures.record,
                     redact=self._redact,
                     emit=self.emit,
@@ -197,6 +198,10 @@ class _Run:
                 )
             if self.store is not None:
                 self.store.save(op.key, sig.request)
+
+    def _reported_level(self, key: DriftKey) -> Level | None:
+        sig = self.signatures.by_key.get(key)
+        return sig.level if sig is not None else None
 
     def _skip(self, op: MergedOperation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})

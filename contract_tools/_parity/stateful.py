@@ -25,73 +25,27 @@ that shows it is the example.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tools._parity.case import Judge, Outcome
-from contract_tools._parity.compare import CRASH, STATUS_PATH, Difference, differing_paths
+from contract_tools._parity.compare import STATUS_PATH, Difference, differing_paths
 from contract_tools._parity.counterparts import Counterparts
 from contract_tools._parity.generate import MergedOperation
-from contract_tools._parity.identity import FINDING_IDS
 from contract_tools._parity.links import Link, extract
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.sequence_drifts import (
+    WHOLE_ANSWER,
+    Budget,
+    SequenceDrift,
+    SequenceRun,
+    apart,
+    covered,
+    single_key,
+)
 from contract_tools._parity.sequences import Plan, Planner, Played, play, run_plans, size
-from contract_tools._parity.targets import SAFE_METHODS, Target
-from contract_tools.models import BODY as BODY_KIND
+from contract_tools._parity.targets import Target
 from contract_tools.models import EVERY, DriftKey, Level, Request, Response, ResponsePath
-
-SEQUENCE = "sequence"
-_WHOLE_ANSWER = (CRASH, "missing")
-
-
-@dataclass
-class SequenceRun:
-    """A plan played on both sides: each side's run and every (step, difference) compared."""
-
-    plan: Plan
-    baseline: Played
-    candidate: Played
-    shown: list[tuple[int, Difference]] = field(default_factory=list)  # 1-based steps
-
-    def drifts(self) -> list[tuple[int, DriftKey, Difference]]:
-        return [(n, sequence_key(self.plan[n - 1].operation, d), d) for n, d in self.shown]
-
-
-def sequence_key(operation: str, diff: Difference) -> DriftKey:
-    return DriftKey(operation, FINDING_IDS[diff.kind], (*(str(p) for p in diff.paths), SEQUENCE))
-
-
-@dataclass
-class SequenceDrift:
-    """One sequence drift of a run: the shortest run that shows it, and how often it showed."""
-
-    key: DriftKey
-    kind: str
-    level: Level
-    paths: tuple[ResponsePath, ...]
-    message: str
-    run: SequenceRun
-    step: int  # 1-based: the step of ``run`` that shows it
-    count: int = 0
-
-    def take(self, diff: Difference, run: SequenceRun, step: int) -> None:
-        self.level, self.message, self.run, self.step = diff.level, diff.message, run, step
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return size(self.run.plan[: self.step])
-
-
-@dataclass
-class Budget:
-    """How much the phase may do: plans explored, steps per plan, plans per shrink."""
-
-    max_sequences: int
-    max_steps: int
-    shrink: bool
-    shrink_sequences: int
-    skeletons: bool = True  # deterministic short plans first (--coverage)
 
 
 class StatefulPhase:
@@ -105,7 +59,7 @@ class StatefulPhase:
         noise: NoiseBook,
         normalizer: Normalizer,
         *,
-        known: Callable[[DriftKey], bool],
+        known: Callable[[DriftKey], Level | None],
         on_single: Callable[[str, Difference, Request, Outcome], object] = lambda *args: None,
         on_sequence: Callable[[int, int], None] = lambda sent, drifts: None,
     ) -> None:
@@ -180,7 +134,7 @@ class StatefulPhase:
         request = drift.run.baseline.requests[drift.step - 1]
         outcome = self.judge(op, request)
         single = DriftKey(key.operation, key.id, key.subject[:-1] if key.subject else ())
-        shown = [d for d in outcome.differences if _single_key(op.key, d) == single]
+        shown = [d for d in outcome.differences if single_key(op.key, d) == single]
         if shown:
             del self.drifts[key]
             self.on_single(op.key, shown[0], request, outcome)
@@ -215,9 +169,11 @@ class StatefulPhase:
                 # A first step is one request on a fresh app: the single-request phase's, as
                 # is what a single request already showed.
                 run.shown.extend(
-                    (index + 1, diff) for diff in found if not self.known(_single_key(op.key, diff))
+                    (index + 1, diff)
+                    for diff in found
+                    if not covered(self.known(single_key(op.key, diff)), diff.level)
                 )
-            if found and _apart(step.request, base.responses[index], cand_answer, found):
+            if found and apart(step.request, base.responses[index], cand_answer, found):
                 break  # the two states are now apart: later steps would differ because of it
         return run
 
@@ -379,10 +335,11 @@ class StatefulPhase:
             noise = self.noise.filter(key.operation)
             kept = (
                 drift.paths
-                if drift.kind in _WHOLE_ANSWER
+                if drift.kind in WHOLE_ANSWER
                 else tuple(p for p in drift.paths if not noise(p))
             )
-            if kept and not self.known(DriftKey(key.operation, key.id, tuple(map(str, kept)))):
+            single = self.known(DriftKey(key.operation, key.id, tuple(map(str, kept))))
+            if kept and not covered(single, drift.level):
                 result.append((drift, kept))
         return result
 
@@ -393,22 +350,6 @@ class _Shows(Exception):
 
 class _BudgetSpent(BaseException):
     """Ends a shrink at once (Hypothesis lets a non-Exception through)."""
-
-
-def _apart(request: Request, base: Response, cand: Response, found: list[Difference]) -> bool:
-    """Whether a differing step left the two sides' states apart, so that later steps would
-    differ because of it: a state-changing request answered with statuses of another class
-    (201 vs 400: one side made nothing) or with other bodies (a PATCH that reset a field).
-    A read, or a DELETE answered 200 instead of 204, says how a side answered, not what it did."""
-    if request.method.upper() in SAFE_METHODS:
-        return False
-    if base.status // 100 != cand.status // 100:
-        return True
-    return any(p.part == BODY_KIND for d in found for p in d.paths)
-
-
-def _single_key(operation: str, diff: Difference) -> DriftKey:
-    return DriftKey(operation, FINDING_IDS[diff.kind], tuple(str(p) for p in diff.paths))
 
 
 def _list_length(response: Response) -> int | None:

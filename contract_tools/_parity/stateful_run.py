@@ -19,14 +19,16 @@ from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import infer_links
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.sequence_drifts import Budget, SequenceDrift
 from contract_tools._parity.sequence_reproduction import bindings_of, curl_script, pytest_sequence
 from contract_tools._parity.session import Session
-from contract_tools._parity.stateful import Budget, SequenceDrift, StatefulPhase
+from contract_tools._parity.stateful import StatefulPhase
 from contract_tools.models import (
     DriftKey,
     Event,
     Exchange,
     Finding,
+    Level,
     Reproduction,
     Request,
     ResponsePath,
@@ -54,7 +56,7 @@ def run_stateful(
     noise: NoiseBook,
     normalizer: Normalizer,
     seed: int,
-    known: Callable[[DriftKey], bool],
+    known: Callable[[DriftKey], Level | None],
     single: Callable[[str, Difference, Request, Outcome], object],
     redact: Callable[[Request], Request],
     emit: Callable[[Event], None],
