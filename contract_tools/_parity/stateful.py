@@ -78,6 +78,7 @@ class StatefulPhase:
         self.sequences = 0
         self.shrink_sequences = 0
         self.steps = 0
+        self._shared_pairs = Counterparts()
         self._ops: dict[str, MergedOperation] = {}
         self._links_from: dict[str, list[Link]] = {}
 
@@ -129,6 +130,8 @@ class StatefulPhase:
     def _needs_a_sequence(self, key: DriftKey) -> None:
         """A drift whose step shows it alone, sent as one request, is a single-request drift
         the first phase missed: it is handed to that phase's findings, not reported here."""
+        if not self.fresh:
+            return  # on a shared state one request sees what every sequence left behind
         drift = self.drifts[key]
         op = self._ops[key.operation]
         request = drift.run.baseline.requests[drift.step - 1]
@@ -146,7 +149,8 @@ class StatefulPhase:
         base, cand = self._play_both(plan)
         self.steps += len(plan)
         run = SequenceRun(plan, base, cand)
-        pairs = Counterparts()
+        # A shared state keeps every resource earlier sequences made: so do its pairs.
+        pairs = Counterparts() if self.fresh else self._shared_pairs
         probe: Played | None = None
         differed: set[int] = set()  # 1-based steps whose answers differed
         for index, step in enumerate(plan):
