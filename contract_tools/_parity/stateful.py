@@ -30,6 +30,7 @@ from typing import Any
 from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.compare import STATUS_PATH, Difference, differing_paths
 from contract_tools._parity.counterparts import Counterparts
+from contract_tools._parity.exploration import failure_reason
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, extract
 from contract_tools._parity.noise import NoiseBook
@@ -77,6 +78,7 @@ class StatefulPhase:
         self.warnings: list[str] = []
         self.sequences = 0
         self.shrink_sequences = 0
+        self.failure: str | None = None  # why the random plans stopped early, if they did
         self.steps = 0
         self._shared_pairs = Counterparts()
         self._ops: dict[str, MergedOperation] = {}
@@ -120,7 +122,10 @@ class StatefulPhase:
             explore(plan)
         random_budget = budget.max_sequences - len(skeletons) - len(reads)
         if random_budget > 0:
-            run_plans(strategy, explore, random_budget, seed, shrink=False)
+            try:
+                run_plans(strategy, explore, random_budget, seed, shrink=False)
+            except Exception as exc:  # Hypothesis giving up (unsatisfiable draws): say so
+                self.failure = failure_reason(exc)
         if budget.shrink:
             for key in new:
                 self._shrink(key, strategy, cache, budget, seed, random_budget)

@@ -110,6 +110,7 @@ def run_stateful(
         "max_steps": settings.max_steps,
         "max_sequences": settings.max_sequences,
         "links": len(links),
+        **({"failure": phase.failure} if phase.failure else {}),
     }
     return result
 
