@@ -72,20 +72,11 @@ def run_stateful(
         shrink_sequences=SHRINK_SEQUENCES_PER_DRIFT,
         skeletons=settings.coverage,
     )
-    emit(Event("operation", label, len(operations), len(operations) + 1, 0, budget.max_sequences))
+    # Events of their own kinds: "operation" and "case" events count operations.
+    emit(Event("sequences", label, budget=budget.max_sequences))
 
     def progress(sent: int, drifts: int) -> None:
-        emit(
-            Event(
-                "case",
-                label,
-                len(operations),
-                len(operations) + 1,
-                sent,
-                budget.max_sequences,
-                drifts,
-            )
-        )
+        emit(Event("sequence", label, cases=sent, budget=budget.max_sequences, findings=drifts))
 
     phase = StatefulPhase(
         session.baseline,
