@@ -25,6 +25,7 @@ from contract_tools.api import (
     read_report,
     replay,
     replay_request,
+    replay_sequence,
 )
 from contract_tools.errors import (
     AppLoadError,
@@ -100,4 +101,5 @@ __all__ = [
     "read_report",
     "replay",
     "replay_request",
+    "replay_sequence",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -49,6 +49,7 @@ __all__ = [
     "read_report",
     "replay",
     "replay_request",
+    "replay_sequence",
 ]
 
 
@@ -385,6 +386,30 @@ def replay_request(
         baseline, candidate, request, strict=strict, disable=disable, ignore=ignore, app_dir=app_dir
     )
     return [d.message for d in differences]
+
+
+def replay_sequence(
+    baseline: str,
+    candidate: str,
+    steps: Sequence[tuple[Request, Mapping[str, tuple[int, str]]]],
+    *,
+    strict: bool = False,
+    disable: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    app_dir: str | None = None,
+) -> list[str]:
+    """A sequence played on a fresh state of each side, its last step compared as a run does:
+    the differences, as ``step N: message`` (an empty list when they agree). Each step is a
+    request and the values of its path that an earlier answer made
+    (``{value: (step, "body:/id")}``): each side fills them from its own answers, and the
+    earlier steps only make the state the last one needs. The pytest tests parity writes for
+    sequence findings call this."""
+    from contract_tools._parity.sequence_reproduction import replay_sequence as play
+
+    differences = play(
+        baseline, candidate, steps, strict=strict, disable=disable, ignore=ignore, app_dir=app_dir
+    )
+    return [f"step {len(steps)}: {d.message}" for d in differences]
 
 
 # --- finishing -----------------------------------------------------------------------------------

@@ -96,6 +96,11 @@ class ParitySettings(Outputs):
     shrink: bool = True
     # Requests sent (cache misses) per drift while shrinking: enough to minimise, bounded.
     shrink_budget: int = 150
+    # Sequences after the single requests (create, then act on what was created), each of up
+    # to max_steps steps, max_sequences of them per run: a few dozen cover a small API.
+    stateful: bool = True
+    max_steps: int = 5
+    max_sequences: int = 40
     timeout: float = DEFAULT_TIMEOUT
     app_dir: str = "."
     # State-changing requests to a server that is not on this machine need saying so.
@@ -304,6 +309,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "probes": _probes,
     "harvest": _boolean,
     "shrink": _boolean,
+    "stateful": _boolean,
     "update_accepted": _boolean,
     "allow_unsafe": _boolean,
     "prune_accepted": _boolean,
@@ -314,6 +320,8 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "headers": _headers,
     "max_examples": _positive,
     "shrink_budget": _positive,
+    "max_steps": _positive,
+    "max_sequences": _positive,
     "seed": _integer,
     "mode": _mode,
     "fail_on": _fail_on,

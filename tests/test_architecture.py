@@ -61,6 +61,7 @@ OWNERS = {
         "_parity/exploration.py",
         "_parity/store.py",
         "_parity/learn.py",
+        "_parity/sequences.py",
     ),
     "requests": ("_parity/generate.py",),
     "redis": ("_parity/store.py",),

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 import time
 import traceback
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -25,6 +26,7 @@ from contract_tools._parity.targets import (
     DEFAULT_HOST,
     MAX_BODY_BYTES,
     AppLoader,
+    Sender,
     _AppTarget,
     encode_header_value,
     no_answer,
@@ -242,6 +244,37 @@ class ASGITarget(_AppTarget):
             return self._run(self._call(app, lifespan.state, request))
         finally:
             self._stop(lifespan)
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        """One app (and lifespan) for a whole sequence: factories build a new one per sequence."""
+        if not self.fresh_per_case:
+            yield self.send
+            return
+        if self._app is None:
+            self.open()
+        app = self._load()
+        lifespan = self._start(app)
+        blocked = False
+
+        def send(request: Request) -> Response:
+            nonlocal blocked
+            started = time.perf_counter()
+            if blocked:
+                return no_answer("the app blocked its event loop earlier in this sequence", started)
+            try:
+                return self._run(self._call(app, lifespan.state, request))
+            except LoopBlocked as exc:
+                blocked = True
+                self._loop = None
+                self._app = self._lifespan = self._probe = None
+                return no_answer(str(exc), started)
+
+        try:
+            yield send
+        finally:
+            if not blocked:
+                self._stop(lifespan)
 
     async def _call(self, app: Any, state: dict[str, Any], request: Request) -> Response:
         started = time.perf_counter()

@@ -15,7 +15,10 @@ from contract_tools._parity.compare import Difference, compare, path_matcher
 from contract_tools._parity.identity import FINDING_IDS, drift_key
 from contract_tools._parity.noise import EVERY_SHAPE, NoiseBook, request_shape
 from contract_tools._parity.normalize import FLASK_FASTAPI, Normalizer
+from contract_tools._parity.sequence_drifts import sequence_key
+from contract_tools._parity.sequence_reproduction import derive_bindings, replay_steps
 from contract_tools._parity.session import make_target
+from contract_tools._parity.targets import Target
 from contract_tools.models import DriftKey, Finding, Request, Response, ResponsePath
 from contract_tools.settings import DEFAULT_TIMEOUT
 
@@ -105,6 +108,31 @@ class Replayer:
                 now = seen
         return (Verdict.CHANGED, now) if now is not None else (Verdict.GONE, None)
 
+    def sequence_verdict(
+        self, finding: Finding, base: Target, cand: Target, headers: tuple[tuple[str, str], ...]
+    ) -> tuple[Verdict, DriftKey | None]:
+        """A sequence finding played again on fresh states, each side filling the ids its own
+        answers make (read back from the recorded answers), compared as the run did."""
+        sequence = finding.sequence
+        steps = [
+            (step.exchange.request.with_headers(headers), bindings)
+            for step, bindings in zip(sequence, derive_bindings(sequence), strict=True)
+        ]
+        differences = replay_steps(
+            base,
+            cand,
+            steps,
+            normalizer=self.normalizer,
+            ignored=self.noise.filter(finding.operation),
+        )
+        if not differences:
+            return Verdict.GONE, None
+        seen = [sequence_key(finding.operation, d) for d in differences]
+        if finding.key in seen:
+            return Verdict.STILL, finding.key
+        same_id = [key for key in seen if key.id == finding.key.id]
+        return (Verdict.CHANGED, same_id[0]) if same_id else (Verdict.CHANGED, seen[0])
+
 
 def replay_findings(
     findings: Sequence[tuple[int, Finding]],
@@ -126,6 +154,10 @@ def replay_findings(
     with base, cand:
         for number, finding in findings:
             assert finding.exchange is not None  # the caller checked
+            if finding.sequence:
+                verdict, now = replayer.sequence_verdict(finding, base, cand, extra)
+                results.append(Replayed(number, finding, verdict, now))
+                continue
             request = finding.exchange.request.with_headers(extra)
             verdict, now = replayer.verdict(finding, base.send(request), cand.send(request))
             results.append(Replayed(number, finding, verdict, now))

@@ -42,12 +42,14 @@ from contract_tools._parity.safety import (
 )
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
+from contract_tools._parity.stateful_run import StatefulResult, run_stateful
 from contract_tools._parity.store import DriftStore
 from contract_tools.causes import with_causes
 from contract_tools.errors import UsageError
 from contract_tools.models import (
     DriftKey,
     Event,
+    Level,
     Mode,
     Report,
     Reproduction,
@@ -115,6 +117,7 @@ class _Run:
         for warning in self.warnings:
             self.emit(Event("warning", message=warning))
         timings: list[dict[str, object]] = []  # every operation run, for JUnit and reports
+        stateful: StatefulResult | None = None
         with self.session:
             for index, op in enumerate(operations):
                 self.emit(Event("operation", op.key, index, len(operations), 0, budget))
@@ -122,10 +125,28 @@ class _Run:
                 self._operation(op, index, len(operations))
                 took = round(time.perf_counter() - began, 3)
                 timings.append({"operation": op.key, "cases": self.cases - cases, "time_s": took})
+            if self.settings.stateful and (self.settings.shard or (1, 1))[0] == 1:
+                # Sequences span operations: one shard (the first) runs them.
+                stateful = run_stateful(
+                    self.session,
+                    self.settings,
+                    operations=operations,
+                    judge=self.judge,
+                    noise=self.noise,
+                    normalizer=self.normalizer,
+                    seed=self.seed,
+                    known=self._reported_level,
+                    single=self.signatures.record,
+                    redact=self._redact,
+                    emit=self.emit,
+                )
         # Closing never raises (a lifespan shutdown that failed): said once, findings kept.
         for target in (self.session.baseline, self.session.candidate):
             self.warnings.extend(dict.fromkeys(getattr(target, "close_problems", ())))
+        if stateful is not None:
+            self.warnings.extend(stateful.warnings)
         findings = self.signatures.findings(self.noise.filter, self._reproduce, self._redact)
+        findings += stateful.findings if stateful is not None else []
         if self.compared == 0:
             findings.append(nothing_compared(len(operations), len(self.skipped), self.cases))
         seen_before = self.earlier.findings(self.noise.filter, self._reproduce, self._redact)
@@ -143,6 +164,7 @@ class _Run:
                     "shrink_cases": self.shrink_cases,
                     "probe_cases": self.probe_cases,
                     "findings": len(findings),
+                    "sequences": stateful.meta["sequences"] if stateful is not None else 0,
                     "seed": self.seed,
                     "duration_s": round(duration, 3),
                 },
@@ -158,6 +180,7 @@ class _Run:
                 "operations": timings,
                 **serving(self.session.baseline, self.session.candidate),
                 "probes": [p.name for p in self.probes],
+                **({"stateful": stateful.meta} if stateful is not None else {}),
             },
             noise=self.noise.to_report(),
             skipped=tuple(self.skipped),
@@ -281,6 +304,10 @@ class _Run:
             seen=lambda outcome: self.pool.take(outcome.baseline, outcome.candidate),
         )
         return phase.run(op, self.pool.values())
+
+    def _reported_level(self, key: DriftKey) -> Level | None:
+        sig = self.signatures.by_key.get(key)
+        return sig.level if sig is not None else None
 
     def _skip(self, op: MergedOperation, reason: str) -> None:
         self.skipped.append({"operation": op.key, "reason": reason})

@@ -8,12 +8,13 @@ module: ``wsgi.py``, ``asgi.py`` (in-process apps) and ``live.py`` (a server at 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from contract_tools.models import Request, Response
@@ -37,6 +38,7 @@ _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _FIELD_VALUE = re.compile(r"[ \t\x21-\x7e\x80-\xff]*")
 # An endless body (a stream that never ends) must not exhaust memory before the timeout.
 MAX_BODY_BYTES = 64 * 1024 * 1024
+Sender = Callable[[Request], Response]
 
 
 class Target:
@@ -68,6 +70,13 @@ class Target:
     def app_for_spec(self) -> Any | None:
         """An app instance to read a spec from, or None for a live server."""
         return None
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        """A sender for one whole sequence of requests. Factory targets give every sequence
+        one brand-new app (its requests share it, nothing else does); a shared instance or a
+        live server has one state for everything, which ``fresh_per_case`` False says."""
+        yield self.send
 
     def __enter__(self) -> Target:
         self.open()

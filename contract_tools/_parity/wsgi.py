@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -14,6 +16,7 @@ from contract_tools._parity.targets import (
     DEFAULT_HOST,
     MAX_BODY_BYTES,
     AppLoader,
+    Sender,
     Worker,
     _AppTarget,
     _crash,
@@ -98,16 +101,28 @@ class WSGITarget(_AppTarget):
             self.open()
         elif which == self._PROBE and self._probe_app is None:
             self._probe_app = self._bounded_load()
+
+        def app() -> Any:
+            if which == self._FRESH:
+                return self._load()
+            return self._probe_app if which == self._PROBE else self._app
+
+        return self._bounded_call(app, request)
+
+    @contextlib.contextmanager
+    def sequence_state(self) -> Iterator[Sender]:
+        """One app for a whole sequence: factories build a new one per sequence."""
+        if not self.fresh_per_case:
+            yield self.send
+            return
+        app = self._bounded_load()
+        yield lambda request: self._bounded_call(lambda: app, request)
+
+    def _bounded_call(self, app: Callable[[], Any], request: Request) -> Response:
+        """``app()`` and the call on the worker thread, within the timeout."""
         started = time.perf_counter()
 
-        def call() -> Response:
-            if which == self._FRESH:
-                app = self._load()
-            else:
-                app = self._probe_app if which == self._PROBE else self._app
-            return self._call(app, request, started)
-
-        outcome = self._worker.run(call, self.timeout)
+        outcome = self._worker.run(lambda: self._call(app(), request, started), self.timeout)
         if not outcome.done.is_set():
             return no_answer(f"no answer within {self.timeout:g}s", started)
         if outcome.error is not None:

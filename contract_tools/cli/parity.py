@@ -140,6 +140,17 @@ def parity(
     timeout: float | None = typer.Option(
         None, "--timeout", help="Seconds to wait for one answer.  (default: 30)"
     ),
+    stateful: bool | None = typer.Option(
+        None,
+        "--stateful/--no-stateful",
+        help="Also run sequences (create, then act on what was created).  (default: on)",
+    ),
+    max_steps: int | None = typer.Option(
+        None, "--max-steps", min=1, help="Steps per sequence.  (default: 5)"
+    ),
+    max_sequences: int | None = typer.Option(
+        None, "--max-sequences", min=1, help="Sequences per run.  (default: 40)"
+    ),
     app_dir: AppDir = ".",
     verbose: bool = typer.Option(
         False, "-v", "--verbose", help="Show each finding's bodies, curl lines and pytest test."
@@ -183,6 +194,9 @@ def parity(
             probes=probes,
             harvest=harvest,
             timeout=timeout,
+            stateful=stateful,
+            max_steps=max_steps,
+            max_sequences=max_sequences,
             app_dir=app_dir if app_dir != "." else None,
         )
         warn(settings.warnings)
@@ -234,12 +248,12 @@ class _Progress:
             # is one error line, not a line under an empty progress display.
             self.progress.start()
             self.started = True
-        if event.kind == "operation":
+        if event.kind in ("operation", "sequences"):
             self._finish_others()
             self.tasks[event.operation] = self.progress.add_task(
                 event.operation, total=event.budget, status=""
             )
-        elif event.kind == "case" and event.operation in self.tasks:
+        elif event.kind in ("case", "sequence") and event.operation in self.tasks:
             self.progress.update(
                 self.tasks[event.operation],
                 completed=event.cases,
