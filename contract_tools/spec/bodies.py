@@ -15,7 +15,7 @@ from typing import Any
 
 from contract_tools.spec import constraints as c
 from contract_tools.spec.models import ModelError, model_schema
-from contract_tools.spec.view_source import ViewReading
+from contract_tools.spec.view.reading import ViewReading
 
 SOURCE = "x-contract-tools-source"
 _FILE = {"type": "string", "format": "binary"}

@@ -27,13 +27,8 @@ from contract_tools.errors import AppLoadError
 from contract_tools.spec import statuses
 from contract_tools.spec.bodies import BodyDraft, request_body
 from contract_tools.spec.converters import EXTENSION, ConverterSpec, Schema, converter_schema
-from contract_tools.spec.view_source import (
-    Idioms,
-    Outcome,
-    ViewReading,
-    parameters_of,
-    read_view,
-)
+from contract_tools.spec.view.reading import Idioms, Outcome, ViewReading, parameters_of
+from contract_tools.spec.view.walk import read_view
 
 UNREPRESENTABLE = "x-contract-tools-unrepresentable"
 DRAFT = "x-contract-tools-draft"
