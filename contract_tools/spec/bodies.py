@@ -2,7 +2,7 @@
 
 The careful case is the one that looks optional and is not: ``get_json(silent=True)`` gives None
 for a missing or malformed body, and a following ``if not isinstance(data, dict): abort(400)``
-makes the body required after all. Constraints (constraints.py) decide that, key by key.
+makes the body required after all. Constraints (constraints/) decide that, key by key.
 
 When the body is read but its shape cannot be known (handed to a library, iterated, read as raw
 bytes), no schema is guessed: the operation says ``unknown: [requestBody]`` and why.

@@ -10,7 +10,7 @@ recorded as such, so the draft can say what it cannot see instead of guessing.
 
 Nothing here imports or runs user code: globals are looked up, never called. The framework's
 own objects (``flask.abort``, ``flask.request`` ...) are recognised by identity through an
-``Idioms`` table that ``spec/flask.py`` fills in.
+``Idioms`` table that ``spec/flask/operations.py`` fills in.
 
 This module walks statements and functions; the parts it is made of say what expressions
 evaluate to (``expressions``), what a read of the request is (``reads``), what a check is
