@@ -75,6 +75,7 @@ OWNERS = {
     "referencing": ("spec/validate.py",),
     "jsonschema_rs": ("spec/validate.py",),
     "yaml": ("documents.py", "spec/sources.py", "spec/fastapi.py"),
+    "orjson": ("documents.py",),
     "tomli": ("config.py",),
 }
 
