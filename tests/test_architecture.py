@@ -74,7 +74,7 @@ OWNERS = {
     "openapi_spec_validator": ("spec/validate.py",),
     "referencing": ("spec/validate.py",),
     "jsonschema_rs": ("spec/validate.py",),
-    "yaml": ("documents.py", "spec/sources.py", "spec/fastapi.py"),
+    "yaml": ("documents.py",),
     "orjson": ("documents.py",),
     "tomli": ("config.py",),
 }

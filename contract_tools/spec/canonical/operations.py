@@ -113,6 +113,8 @@ class _Canonicalizer:
         global_security = self.doc.get("security")
         schemes = self._security_schemes()
         for template, raw_item in paths.items():
+            if str(template).startswith("x-"):
+                continue  # an extension of the Paths Object, not a path
             item = self.deref(raw_item)
             if not isinstance(item, Mapping):
                 continue
@@ -170,6 +172,7 @@ class _Canonicalizer:
         responses = {
             str(status): self._response(str(status), resp)
             for status, resp in (raw.get("responses") or {}).items()
+            if not str(status).startswith("x-")
         }
         security = raw.get("security", global_security)
         return Operation(

@@ -13,6 +13,8 @@ from typing import Any
 
 from contract_tools.errors import SpecLoadError
 
+# Levels of schema nesting, $refs followed; real documents stay far below (ours: under 10).
+MAX_SCHEMA_DEPTH = 100
 RECURSIVE = "$recursive"
 ANNOTATIONS = frozenset(
     {
@@ -52,6 +54,8 @@ class Schemas:
         self.doc = doc
         self._memo: dict[str, dict[str, Any]] = {}
         self._active: set[str] = set()
+        self._chain: list[str] = []  # the $refs being followed, innermost last
+        self._depth = 0
 
     def _pointer(self, ref: str) -> Any:
         if not ref.startswith("#"):
@@ -79,6 +83,21 @@ class Schemas:
         return node
 
     def schema(self, node: Any) -> dict[str, Any]:
+        # Canonicalising recurses once per level of nesting, $refs followed: a bound of our own
+        # (well inside Python's) makes a deep document one line, never a RecursionError.
+        self._depth += 1
+        try:
+            if self._depth > MAX_SCHEMA_DEPTH:
+                where = self._chain[-1][1:] if self._chain else "a schema"
+                raise SpecLoadError(
+                    f"{where}: schemas nested deeper than {MAX_SCHEMA_DEPTH} levels "
+                    "($refs followed)"
+                )
+            return self._schema(node)
+        finally:
+            self._depth -= 1
+
+    def _schema(self, node: Any) -> dict[str, Any]:
         if node is True or node is None:
             return {}
         if node is False:
@@ -101,10 +120,12 @@ class Schemas:
         if ref in self._active:
             return {RECURSIVE: ref}
         self._active.add(ref)
+        self._chain.append(ref)
         try:
             result = self.schema(self._pointer(ref))
         finally:
             self._active.discard(ref)
+            self._chain.pop()
         self._memo[ref] = result
         return result
 
