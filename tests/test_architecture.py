@@ -68,14 +68,15 @@ OWNERS = {
     "deepdiff": ("_parity/compare.py",),
     "jsonschema": ("_parity/contract.py",),
     "httpx": ("spec/fastapi.py", "_parity/live.py"),
-    "flask": ("spec/flask.py", "spec/converters.py"),
-    "werkzeug": ("spec/flask.py", "spec/converters.py"),
+    "flask": ("spec/flask/", "spec/converters.py"),
+    "werkzeug": ("spec/flask/", "spec/converters.py"),
     "jinja2": ("report/html.py",),
     "markupsafe": ("report/html.py",),
     "openapi_spec_validator": ("spec/validate.py",),
     "referencing": ("spec/validate.py",),
     "jsonschema_rs": ("spec/validate.py",),
-    "yaml": ("documents.py", "spec/sources.py", "spec/fastapi.py"),
+    "yaml": ("documents.py",),
+    "orjson": ("documents.py",),
     "tomli": ("config.py",),
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_tools.documents import (
     MAX_DEPTH,
@@ -60,3 +62,86 @@ def test_dumps_keep_order_and_unicode() -> None:
     doc = {"z": 1, "a": "é"}
     assert dump_yaml(doc) == "z: 1\na: é\n"
     assert dump_json(doc) == '{\n  "z": 1,\n  "a": "é"\n}\n'
+
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+    for i in range(8)
+)
+
+
+def test_few_aliases_that_expand_a_billion_times_are_refused() -> None:
+    # The classic bomb has 80 aliases, under the count; what they expand to is what is bounded.
+    assert LAUGHS.count("*") == 80
+    with pytest.raises(DocumentError) as info:
+        load_yaml(LAUGHS)
+    assert info.value.problem == "YAML aliases expand to more than 100000 nodes (an alias bomb?)"
+    assert info.value.where("spec.yaml") == "spec.yaml:5:4"  # e: the first past the bound
+
+
+def test_an_alias_inside_the_node_it_names_is_a_cycle() -> None:
+    with pytest.raises(DocumentError) as info:
+        load_yaml("paths: &p\n  /a: *p\n")
+    assert (info.value.problem, info.value.where("s.yaml")) == (
+        "a YAML alias refers to a node that contains it (a cycle)",
+        "s.yaml:1:8",  # the node the alias names
+    )
+
+
+def test_aliases_cannot_nest_past_the_depth_bound() -> None:
+    levels = "a0: &a0 [[[[[[[[[[x]]]]]]]]]]\n" + "".join(
+        f"a{i + 1}: &a{i + 1} [[[[[[[[[[*a{i}]]]]]]]]]]\n" for i in range(25)
+    )
+    with pytest.raises(
+        DocumentError, match=r"^nested deeper than 200 levels \(aliases expanded\)$"
+    ):
+        load_yaml(levels)
+
+
+def test_yaml_as_json_keeps_to_what_json_can_say() -> None:
+    assert load_yaml("200: {d: 2026-01-31}\n", as_json=True) == {"200": {"d": "2026-01-31"}}
+    with pytest.raises(DocumentError) as info:
+        load_yaml("properties:\n  on: {type: string}\n", as_json=True)
+    assert (info.value.problem, info.value.where("s.yaml")) == (
+        "the key True is not a string (YAML reads on/off/yes/no as booleans: quote it)",
+        "s.yaml:2:3",
+    )
+    with pytest.raises(DocumentError, match=r"^invalid YAML: could not determine a constructor"):
+        load_yaml("a: !!binary aGVsbG8=\n", as_json=True)
+
+
+def test_numbers_past_pythons_limits_and_lone_surrogates_are_refused() -> None:
+    digits = "9" * 5000
+    with pytest.raises(DocumentError, match=r"^invalid JSON: Exceeds the limit \(4300 digits\)"):
+        load_json(f'{{"a": {digits}}}')
+    with pytest.raises(DocumentError, match=r"^invalid YAML: Exceeds the limit \(4300 digits\)"):
+        load_yaml(f"a: {digits}\n")
+    message = "a string holds a lone surrogate (\\ud800), which UTF-8 cannot carry"
+    with pytest.raises(DocumentError) as info:
+        load_json('{"\\ud800": 1}')
+    assert info.value.problem == message
+    with pytest.raises(DocumentError) as info:
+        load_yaml('a: "\\ud800"\n')
+    assert info.value.problem == message
+    assert load_json('{"a": "\\ud83d\\ude00"}') == {"a": "\U0001f600"}  # a pair is one character
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_dump_json_writes_what_the_standard_encoder_writes(data: object) -> None:
+    """orjson (fast) in place of json.dumps(indent=2) (pure Python): the very same text."""
+    assert dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_what_orjson_refuses_goes_through_the_standard_encoder() -> None:
+    assert dump_json({"n": 2**70}) == '{\n  "n": 1180591620717411303424\n}\n'
+    assert dump_json({1: "a"}) == '{\n  "1": "a"\n}\n'

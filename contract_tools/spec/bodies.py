@@ -2,7 +2,7 @@
 
 The careful case is the one that looks optional and is not: ``get_json(silent=True)`` gives None
 for a missing or malformed body, and a following ``if not isinstance(data, dict): abort(400)``
-makes the body required after all. Constraints (constraints.py) decide that, key by key.
+makes the body required after all. Constraints (constraints/) decide that, key by key.
 
 When the body is read but its shape cannot be known (handed to a library, iterated, read as raw
 bytes), no schema is guessed: the operation says ``unknown: [requestBody]`` and why.
@@ -15,7 +15,7 @@ from typing import Any
 
 from contract_tools.spec import constraints as c
 from contract_tools.spec.models import ModelError, model_schema
-from contract_tools.spec.view_source import ViewReading
+from contract_tools.spec.view.reading import ViewReading
 
 SOURCE = "x-contract-tools-source"
 _FILE = {"type": "string", "format": "binary"}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from contract_tools.apps import AppKind, AppRef, app_kind, is_app_reference
+from contract_tools.documents import DocumentError, check_depth, load_json, load_yaml
 from contract_tools.errors import SpecLoadError
 from contract_tools.spec.fastapi import fastapi_spec, fetch_spec_url
+from contract_tools.spec.structure import Problem, check_structure
 
 
 def load_spec(text: str, app_dir: str | None = None) -> dict[str, Any]:
@@ -49,30 +47,21 @@ def read_spec_file(path: str) -> dict[str, Any]:
         raise SpecLoadError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecLoadError(f"{path}: cannot read ({exc})") from None
-    if file.suffix.lower() == ".json" or content.lstrip().startswith("{"):
-        try:
-            doc = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise SpecLoadError(
-                f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
-            ) from None
-    else:
-        try:
-            doc = yaml.safe_load(content)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-            problem = exc.problem or exc.context or "syntax error"
-            raise SpecLoadError(f"{where}: invalid YAML: {problem}") from None
-        except yaml.YAMLError as exc:
-            raise SpecLoadError(f"{path}: invalid YAML: {exc}") from None
+    try:
+        if file.suffix.lower() == ".json" or content.lstrip().startswith("{"):
+            doc = load_json(content)
+        else:
+            doc = load_yaml(content, as_json=True)
+    except DocumentError as exc:
+        raise SpecLoadError(f"{exc.where(path)}: {exc.problem}") from None
     if not isinstance(doc, dict):
         raise SpecLoadError(f"{path}: not an OpenAPI document (top level is not a mapping)")
     return doc
 
 
 def check_openapi(doc: Any, where: str) -> None:
-    """Enough structure to diff: OpenAPI 3.x, ``paths``, and every internal ``$ref`` resolvable."""
+    """Enough structure to diff: OpenAPI 3.x, ``paths``, and every part the diff reads shaped as
+    OpenAPI says (``structure``), ``$ref``s resolvable; else one line naming the JSON pointer."""
     if not isinstance(doc, dict):
         raise SpecLoadError(f"{where}: not an OpenAPI document (top level is not a mapping)")
     if "swagger" in doc and "openapi" not in doc:
@@ -82,34 +71,10 @@ def check_openapi(doc: Any, where: str) -> None:
         raise SpecLoadError(f"{where}: not an OpenAPI 3 document (no 'openapi: 3.x' key)")
     if not isinstance(doc.get("paths"), dict):
         raise SpecLoadError(f"{where}: not an OpenAPI document (no 'paths' mapping)")
-    for ref in _refs(doc):
-        if not _resolves(doc, ref):
-            raise SpecLoadError(f"{where}: unresolvable $ref {ref!r}")
-
-
-def _refs(node: Any) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-
-
-def _resolves(doc: Any, ref: str) -> bool:
-    if not ref.startswith("#"):
-        return False  # external references are not followed
-    node = doc
-    for raw in ref[1:].split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+    try:
+        check_depth(doc)  # an app's own document too: nothing below recurses past this
+        check_structure(doc)
+    except DocumentError as exc:
+        raise SpecLoadError(f"{where}: {exc.problem}") from None
+    except Problem as exc:
+        raise SpecLoadError(f"{where}: {exc}") from None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from contract_tools.spec.view_source import Outcome
+from contract_tools.spec.view.reading import Outcome
 
 SOURCE = "x-contract-tools-source"
 # Werkzeug's own error pages (abort without an error handler) are HTML.

@@ -61,7 +61,7 @@ def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
                 "openapi": "3.1.0",
                 "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/x"}}}}},
             },
-            "unresolvable $ref '#/components/x'",
+            "/paths/~1a/get/responses/200: unresolvable $ref '#/components/x'",
         ),
     ],
 )

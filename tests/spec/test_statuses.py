@@ -9,7 +9,7 @@ import pytest
 from contract_tools.spec.flask import build_flask_spec
 from contract_tools.spec.statuses import responses
 from contract_tools.spec.validate import validate_openapi
-from contract_tools.spec.view_source import Outcome
+from contract_tools.spec.view.reading import Outcome
 from tests.spec.apps import statuses
 
 VIEW = {"x-contract-tools-source": "view"}

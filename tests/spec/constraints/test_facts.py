@@ -1,9 +1,9 @@
-"""Conditions on request values, turned around into JSON Schema keywords."""
+"""What checks that answer 400 say about one value, turned around into JSON Schema keywords."""
 
 from __future__ import annotations
 
 from contract_tools.spec import constraints as c
-from contract_tools.spec.constraints import NO_DEFAULT, Atom, Facts, Read, Ref, Table
+from contract_tools.spec.constraints import NO_DEFAULT, Atom, Read, Ref, Table
 
 AGE = Read(Ref("json", ("age",)), default=None)
 NAME = Read(Ref("json", ("name",)))
@@ -15,12 +15,6 @@ def valid(*guards: c.Formula) -> Table:
     for guard in guards:
         table.require(c.negate(guard), "note")
     return table
-
-
-def test_negation_normal_form() -> None:
-    a, b = Atom("truthy", AGE), Atom("present", Read(NAME.ref))
-    assert c.negate(c.All((a, c.Not(b)))) == c.AnyOf((c.Not(a), b))
-    assert c.nnf(c.Not(c.AnyOf((a, b)))) == c.All((c.Not(a), c.Not(b)))
 
 
 def test_a_get_without_default_refused_when_none_is_required() -> None:
@@ -60,27 +54,6 @@ def test_bounds_lengths_and_enums() -> None:
     assert c.schema_of(table.of(Ref("json", ("kind",)))) == {"enum": ["a", "b"]}
 
 
-def test_truthy_by_kind() -> None:
-    text = Facts(Ref("json", ("s",)), kinds=frozenset({"string"}), truthy=True)
-    anything = Facts(Ref("json", ("x",)), truthy=True)
-    assert c.schema_of(text) == {"type": "string", "minLength": 1}
-    assert c.schema_of(anything) == {"not": {"enum": [None, False, 0, "", [], {}]}}
-
-
-def test_ascii_classes_fold_a_fixed_length_into_the_pattern() -> None:
-    ascii_letters = c.STRING_PREDICATES["isalpha"][0] & c.STRING_PREDICATES["isascii"][0]
-    facts = Facts(
-        Ref("json", ("country",)),
-        kinds=frozenset({"string"}),
-        chars=ascii_letters,
-        chars_nonempty=True,
-        min_length=2,
-        max_length=2,
-    )
-    assert c.schema_of(facts) == {"type": "string", "pattern": "^[A-Za-z]{2}$(?!\\n)"}
-    assert c.schema_of(facts) == {"type": "string", "pattern": "^[A-Za-z]{2}$(?!\\n)"}
-
-
 def test_a_disjunction_over_two_values_is_a_note_not_a_guess() -> None:
     table = valid(c.All((Atom("truthy", AGE), Atom("truthy", NAME))))
     assert table.notes == ["note"]
@@ -95,10 +68,3 @@ def test_text_values_are_compared_only_once_converted() -> None:
     assert c.schema_of(table.of(limit.ref)) == {"type": "integer", "maximum": 100, "default": 10}
     raw = Read(Ref("query", ("q",)), default=NO_DEFAULT)
     assert valid(Atom("compare", raw, (">", 1))).notes == ["note"]
-
-
-def test_regexes_as_patterns() -> None:
-    assert c.regex_for("97[89]\\d{10}", "fullmatch") == "^97[89]\\d{10}$(?!\\n)"
-    assert c.regex_for("a|b", "fullmatch") == "^(?:a|b)$(?!\\n)"
-    assert c.regex_for("a|b", "match") == "^(?:a|b)"
-    assert c.regex_for("(", "search") is None

@@ -1,132 +1,31 @@
-"""What a view's checks say about one request value: conditions turned into JSON Schema.
-
-A view that answers 400 when ``not isinstance(data.get("age"), int) or data["age"] < 0`` says,
-read the other way round, that a valid body has an integer ``age`` of at least 0. Conditions are
-kept as small formulas over the values read (``Read``), negated into negation normal form, and
-each clause about one value becomes schema keywords on it. A clause JSON Schema cannot hold
-(two values in one disjunction, a database lookup) is kept as a note, never guessed.
-
-Kinds are those of a decoded JSON value as Python sees it: ``float`` is a number with a
-fraction or an exponent (``isinstance(1, float)`` is False), ``boolean`` is also an ``int``.
+"""What the checks say about one value: each clause of a valid request's formula applied to the
+``Facts`` of the value it is about (kinds, bounds, lengths, enums, patterns, required), in a
+``Table`` of every value read. A clause JSON Schema cannot hold becomes a note.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract_tools.spec.constraints.formulas import (
+    ALL_KINDS,
+    NO_DEFAULT,
+    TEXT_LOCATIONS,
+    All,
+    AnyOf,
+    Atom,
+    Formula,
+    Not,
+    Read,
+    Ref,
+    clauses,
+    literal_of,
+    refs_of,
+)
 
-class _NoDefault:
-    def __repr__(self) -> str:
-        return "NO_DEFAULT"
-
-
-NO_DEFAULT: Any = _NoDefault()
-ALL_KINDS = frozenset({"null", "boolean", "integer", "float", "string", "array", "object"})
-# Query strings, headers and form fields arrive as text; None stands for "not sent".
-TEXT_LOCATIONS = frozenset({"query", "header", "form"})
-_KIND_ORDER = ("null", "boolean", "integer", "number", "string", "array", "object")
 _CONVERTED = {"integer": frozenset({"integer"}), "number": frozenset({"integer", "float"})}
-
-
-@dataclass(frozen=True)
-class Ref:
-    """One place in the request: a location and a key path inside it (``*`` = every item)."""
-
-    location: str  # query, header, json, form, files, data
-    path: tuple[str | int, ...] = ()
-
-    def child(self, key: str | int) -> Ref:
-        return Ref(self.location, (*self.path, key))
-
-
-@dataclass(frozen=True)
-class Read:
-    """A value the view reads, and how: what a missing key gives, and any conversion."""
-
-    ref: Ref
-    default: Any = NO_DEFAULT  # NO_DEFAULT: a missing key raises (KeyError, 400, 415 ...)
-    convert: str | None = None  # "integer"/"number"/"string"/"boolean" (int(x), type=int)
-    many: bool = False  # getlist
-
-
-# -- formulas -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Atom:
-    """present | kinds | none | compare | member | length | truthy | match | chars."""
-
-    kind: str
-    read: Read
-    arg: Any = None
-
-
-@dataclass(frozen=True)
-class Opaque:
-    """A condition on something the draft cannot see (a database row, the clock ...)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Not:
-    operand: Formula
-
-
-@dataclass(frozen=True)
-class All:
-    operands: tuple[Formula, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    operands: tuple[Formula, ...]
-
-
-Formula = Atom | Opaque | Not | All | AnyOf
-TRUE = All(())
-FALSE = AnyOf(())
-
-
-def negate(formula: Formula) -> Formula:
-    return nnf(formula, negated=True)
-
-
-def nnf(formula: Formula, negated: bool = False) -> Formula:
-    """Negation normal form: ``Not`` only directly around atoms and opaque conditions."""
-    if isinstance(formula, Not):
-        return nnf(formula.operand, not negated)
-    if isinstance(formula, (All, AnyOf)):
-        parts = tuple(nnf(part, negated) for part in formula.operands)
-        flip = isinstance(formula, All) == negated
-        return AnyOf(parts) if flip else All(parts)
-    return Not(formula) if negated else formula
-
-
-def mentions_request(formula: Formula) -> bool:
-    if isinstance(formula, Atom):
-        return True
-    if isinstance(formula, Not):
-        return mentions_request(formula.operand)
-    if isinstance(formula, (All, AnyOf)):
-        return any(mentions_request(part) for part in formula.operands)
-    return False
-
-
-def clauses(valid: Formula) -> Iterator[Formula]:
-    """The conjuncts of a formula in negation normal form (nested conjunctions flattened)."""
-    if isinstance(valid, All):
-        for part in valid.operands:
-            yield from clauses(part)
-    else:
-        yield valid
-
-
-# -- what is known about one value ----------------------------------------------------------------
 
 
 @dataclass
@@ -213,8 +112,8 @@ class Table:
                 return
 
     def _apply_clause(self, clause: Formula) -> bool:
-        if isinstance(clause, (Atom, Not)) and _literal(clause) is not None:
-            atom, positive = _literal(clause)  # type: ignore[misc]
+        if isinstance(clause, (Atom, Not)) and literal_of(clause) is not None:
+            atom, positive = literal_of(clause)  # type: ignore[misc]
             return self._apply_literal(atom, positive)
         if isinstance(clause, AnyOf):
             return self._apply_disjunction(clause)
@@ -224,14 +123,14 @@ class Table:
         """``absent or F`` and ``None or F`` are what properties and nullable types say."""
         if not clause.operands:
             return False
-        refs = {ref for part in clause.operands for ref in _refs(part)}
+        refs = {ref for part in clause.operands for ref in refs_of(part)}
         if len(refs) != 1:
             return False
         (ref,) = refs
         extra_kinds: set[str] = set()
         rest: list[Formula] = []
         for part in clause.operands:
-            literal = _literal(part) if isinstance(part, (Atom, Not)) else None
+            literal = literal_of(part) if isinstance(part, (Atom, Not)) else None
             if literal is not None:
                 atom, positive = literal
                 if atom.kind == "present" and not positive:
@@ -400,24 +299,6 @@ def _tighter(current: float | None, value: float, pick: Any) -> float:
     return value if current is None else pick(current, value)
 
 
-def _literal(formula: Formula) -> tuple[Atom, bool] | None:
-    if isinstance(formula, Atom):
-        return formula, True
-    if isinstance(formula, Not) and isinstance(formula.operand, Atom):
-        return formula.operand, False
-    return None
-
-
-def _refs(formula: Formula) -> set[Ref]:
-    if isinstance(formula, Atom):
-        return {formula.read.ref}
-    if isinstance(formula, Not):
-        return _refs(formula.operand)
-    if isinstance(formula, (All, AnyOf)):
-        return {ref for part in formula.operands for ref in _refs(part)}
-    return {Ref("?", ("opaque",))}  # never the same as a real value
-
-
 def kind_of(value: Any) -> str | None:
     """The kind of a Python value as decoded from JSON (None for anything JSON cannot carry)."""
     if value is None:
@@ -474,216 +355,3 @@ def _holds(atom: Atom, value: Any) -> bool | None:
     except TypeError:
         return False  # the check itself would raise on the default: never accepted
     return None
-
-
-# -- facts -> schema ----------------------------------------------------------------------------
-
-
-def schema_of(facts: Facts) -> dict[str, Any]:
-    """JSON Schema keywords for one value (children are the caller's business)."""
-    schema: dict[str, Any] = {}
-    kinds = _kinds(facts)
-    if kinds is not None:
-        if not kinds:
-            return {}  # contradictory checks (two branches' rules merged): say nothing
-        types = _types(kinds)
-        schema["type"] = types[0] if len(types) == 1 else types
-        if "float" in kinds and "integer" not in kinds:
-            schema["not"] = {"type": "integer"}
-    numeric = kinds is None or bool(kinds & {"integer", "float"})
-    if numeric:
-        for key, value in (
-            ("minimum", facts.minimum),
-            ("exclusiveMinimum", facts.exclusive_minimum),
-            ("maximum", facts.maximum),
-            ("exclusiveMaximum", facts.exclusive_maximum),
-        ):
-            if value is not None:
-                schema[key] = value
-    pattern = _chars_pattern(facts)
-    folded = pattern is not None and facts.min_length is not None
-    if not (folded and facts.min_length == facts.max_length):
-        _lengths(schema, facts, kinds)
-    patterns = [*([pattern] if pattern else []), *facts.patterns]
-    if patterns:
-        schema["pattern"] = patterns[0]
-        if patterns[1:]:
-            schema["allOf"] = [{"pattern": p} for p in patterns[1:]]
-    if facts.enum is not None:
-        schema["enum"] = list(facts.enum)
-    forbidden = list(facts.not_enum)
-    if facts.truthy:
-        for value in _falsy(facts, kinds, schema):
-            # 0 == False in Python; JSON Schema (and this list) tells them apart.
-            if not any(_same(value, f) for f in forbidden):
-                forbidden.append(value)
-    if forbidden and "enum" not in schema:
-        # Python's equality makes 0 == 0.0 == False; JSON Schema's enum tells false from 0.
-        if "not" in schema:  # already "not an integer": both conditions hold
-            schema["allOf"] = [*schema.get("allOf", []), {"not": {"enum": forbidden}}]
-        else:
-            schema["not"] = {"enum": forbidden}
-    elif forbidden:
-        schema["enum"] = [v for v in schema["enum"] if not any(_same(v, f) for f in forbidden)]
-    if facts.default is not NO_DEFAULT and _json_value(facts.default):
-        schema["default"] = facts.default
-    return schema
-
-
-def _kinds(facts: Facts) -> frozenset[str] | None:
-    if facts.text:
-        if facts.convert in ("integer", "number", "boolean"):
-            return frozenset({facts.convert if facts.convert != "number" else "float", "integer"})
-        return frozenset({"string"})
-    if facts.kinds is None:
-        return None
-    return facts.kinds
-
-
-def _types(kinds: frozenset[str]) -> list[str]:
-    names = set()
-    for kind in kinds:
-        names.add("number" if kind == "float" else kind)
-    if "number" in names:
-        names.discard("integer")
-    return [name for name in _KIND_ORDER if name in names]
-
-
-def _lengths(schema: dict[str, Any], facts: Facts, kinds: frozenset[str] | None) -> None:
-    if facts.min_length is None and facts.max_length is None:
-        return
-    families = [
-        ("string", "minLength", "maxLength"),
-        ("array", "minItems", "maxItems"),
-        ("object", "minProperties", "maxProperties"),
-    ]
-    for kind, low, high in families:
-        if kinds is not None and kind not in kinds:
-            continue
-        if facts.min_length is not None and facts.min_length > 0:
-            schema[low] = facts.min_length
-        if facts.max_length is not None:
-            schema[high] = facts.max_length
-
-
-def _chars_pattern(facts: Facts) -> str | None:
-    """``isascii() and isalpha()`` -> ``^[A-Za-z]+$``; a fixed length is folded in."""
-    if facts.chars is None:
-        return None
-    body = _char_class(facts.chars)
-    low, high = facts.min_length, facts.max_length
-    if low is not None and low == high:
-        # The pattern says the length; schema_of leaves out the keywords that would repeat it.
-        return f"^{body}{{{low}}}$(?!\\n)"
-    return f"^{body}{'+' if facts.chars_nonempty else '*'}$(?!\\n)"
-
-
-def _char_class(chars: frozenset[str]) -> str:
-    codes = sorted(ord(c) for c in chars)
-    ranges: list[tuple[int, int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    parts = []
-    for low, high in ranges:
-        parts.append(_class_char(low) if low == high else f"{_class_char(low)}-{_class_char(high)}")
-    return "[" + "".join(parts) + "]"
-
-
-def _class_char(code: int) -> str:
-    char = chr(code)
-    if char.isalnum():
-        return char
-    return f"\\x{code:02x}"
-
-
-def _falsy(facts: Facts, kinds: frozenset[str] | None, schema: dict[str, Any]) -> list[Any]:
-    """Falsy values the kinds allow that no other keyword already refuses."""
-    if kinds is not None and kinds <= {"string"}:
-        schema["minLength"] = max(1, schema.get("minLength", 0))
-        return []
-    if kinds is not None and kinds <= {"array"}:
-        schema["minItems"] = max(1, schema.get("minItems", 0))
-        return []
-    values: list[Any] = []
-    every = kinds or ALL_KINDS
-    for kind, falsy in (
-        ("null", None),
-        ("boolean", False),
-        ("integer", 0),
-        ("string", ""),
-        ("array", []),
-        ("object", {}),
-    ):
-        if kind in every or (kind == "integer" and "float" in every):
-            values.append(falsy)
-    return values
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def _json_value(value: Any) -> bool:
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_json_value(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _json_value(v) for k, v in value.items())
-    return False
-
-
-# -- string predicates ---------------------------------------------------------------------------
-
-_ASCII = frozenset(chr(c) for c in range(128))
-_DIGITS = frozenset("0123456789")
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-# str methods -> (ASCII characters they accept, needs at least one character). Unicode letters
-# and digits also pass isalpha/isdigit; the draft keeps to ASCII, which is stricter, never looser.
-STRING_PREDICATES: dict[str, tuple[frozenset[str], bool]] = {
-    "isascii": (_ASCII, False),
-    "isdigit": (_DIGITS, True),
-    "isdecimal": (_DIGITS, True),
-    "isnumeric": (_DIGITS, True),
-    "isalpha": (_LETTERS, True),
-    "isalnum": (_LETTERS | _DIGITS, True),
-}
-
-
-def regex_for(pattern: str, how: str) -> str | None:
-    """``re.fullmatch/match/search(pattern, x)`` as a JSON Schema pattern."""
-    try:
-        re.compile(pattern)
-    except re.error:
-        return None
-    if how == "fullmatch":
-        return f"^(?:{pattern})$(?!\\n)" if not _atomic(pattern) else f"^{pattern}$(?!\\n)"
-    if how == "match":
-        return f"^(?:{pattern})" if not _atomic(pattern) else f"^{pattern}"
-    return pattern
-
-
-def _atomic(regex: str) -> bool:
-    """True when no top-level ``|`` would bind differently once anchors are added."""
-    depth, escaped, in_class = 0, False, False
-    for char in regex:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return False
-    return not regex.startswith("^")

@@ -1,0 +1,1 @@
+"""Reading a Flask view's source: see walk.py."""
