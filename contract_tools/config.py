@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+import tomllib
 
 from contract_tools.errors import UsageError
 from contract_tools.settings import (
@@ -54,11 +55,6 @@ from contract_tools.settings import (
     ParitySettings,
     convert,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, published as tomli
-    import tomli as tomllib
 
 TABLE = "tool.contract-tools"
 # Old key -> new key, each with the warning said once per run.

@@ -73,11 +73,9 @@ OWNERS = {
     "jinja2": ("report/html.py",),
     "markupsafe": ("report/html.py",),
     "openapi_spec_validator": ("spec/validate.py",),
-    "referencing": ("spec/validate.py",),
     "jsonschema_rs": ("spec/validate.py",),
     "yaml": ("documents.py",),
     "orjson": ("documents.py",),
-    "tomli": ("config.py",),
 }
 
 
