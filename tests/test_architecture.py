@@ -32,6 +32,7 @@ LAYERS = {
     "gate": 4,
     "report": 4,
     "_finish": 5,
+    "_replay": 5,
     "api": 5,
     "cli": 6,
     "pytest_plugin": 6,
@@ -47,7 +48,7 @@ FORBIDDEN_PAIRS = {
 }
 # Entry points parse, call the API, render and exit: the engines are the API's business.
 ENTRY_POINTS = ("cli", "pytest_plugin")
-BEHIND_THE_API = ("_parity", "_diff", "spec", "gate", "apps", "_finish")
+BEHIND_THE_API = ("_parity", "_diff", "spec", "gate", "apps", "_finish", "_replay")
 ENGINES = ("_parity", "_diff", "spec")
 # Third-party import -> the only modules (relative to the package) allowed to import it. Every
 # third-party import must have an owner here: a new library is a decision, taken in one place.
@@ -55,13 +56,14 @@ OWNERS = {
     "typer": ("cli/",),
     "rich": ("cli/",),
     "pytest": ("pytest_plugin.py",),
-    "schemathesis": ("_parity/generate.py",),
+    "schemathesis": ("_parity/generate.py", "_parity/step_generation.py"),
     "hypothesis": (
         "_parity/generate.py",
         "_parity/exploration.py",
         "_parity/store.py",
         "_parity/learn.py",
         "_parity/sequences.py",
+        "_parity/step_generation.py",
     ),
     "requests": ("_parity/generate.py",),
     "redis": ("_parity/store.py",),

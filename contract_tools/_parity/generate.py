@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from contract_tools._parity.contract import PathContract
 from contract_tools._parity.harvest import Snapshot, ValuePool
 from contract_tools._parity.slots import Slots, mix
-from contract_tools.errors import UsageError
 from contract_tools.models import Request
 
 BASELINE = "baseline"
@@ -118,7 +117,7 @@ def build_strategy(operation: MergedOperation, mode: str) -> st.SearchStrategy[R
     if not strategies:
         raise ValueError("no side declares a generatable schema")
     cases = st.one_of(strategies)
-    rendered: Any = cases.map(render).filter(_is_request)
+    rendered: Any = cases.map(render).filter(is_request)
     if operation.values is not None:
         rendered = _with_values(rendered, operation.values, slots_of(operation))
     return rendered
@@ -270,7 +269,7 @@ def coverage_requests(operation: MergedOperation, mode: str, limit: int) -> list
     return found
 
 
-def _is_request(value: Request | None) -> bool:
+def is_request(value: Request | None) -> bool:
     return value is not None
 
 
@@ -322,142 +321,3 @@ def render(case: Any) -> Request | None:
 def _sendable(name: str, value: str) -> bool:
     """What an HTTP/1.1 server would accept on the wire: a token name, no CR/LF/NUL in values."""
     return bool(_TOKEN.match(name)) and not _BAD_HEADER_CHARS.search(value)
-
-
-def select(
-    operations: Iterable[MergedOperation], include: Iterable[str], exclude: Iterable[str]
-) -> list[MergedOperation]:
-    """``--include``/``--exclude``: ``"GET /books/{id}"`` (names ignored), a path
-    (``/books/{id}``, every method), or a regex over ``METHOD /path`` or, when it starts with
-    ``/``, over the path (``/delay/.*``)."""
-    inc = [_matcher(p) for p in include]
-    exc = [_matcher(p) for p in exclude]
-    return [
-        op
-        for op in operations
-        if (not inc or any(m(op) for m in inc)) and not any(m(op) for m in exc)
-    ]
-
-
-def unmatched(operations: Iterable[MergedOperation], patterns: Iterable[str]) -> list[str]:
-    """The patterns that match no operation: a typo must be said, not silently select nothing."""
-    ops = list(operations)
-    return [p for p in patterns if not any(_matcher(p)(op) for op in ops)]
-
-
-def _matcher(pattern: str) -> Callable[[MergedOperation], bool]:
-    text = pattern.strip()
-    method, _, path = text.partition(" ")
-    exact = match_key(method, path.strip()) if path.strip().startswith("/") else None
-    # A bare path: what users type when they think of routes, not of 'METHOD /path' keys.
-    by_path = text.startswith("/")
-    shape = match_key("GET", text)[1] if by_path else None
-    try:
-        regex: re.Pattern[str] | None = re.compile(text)
-    except re.error as exc:
-        if exact is None and not by_path:  # neither 'METHOD /path' nor a regex: say so
-            raise UsageError(
-                f"--include/--exclude {pattern!r}: not a valid regex ({exc})"
-            ) from None
-        regex = None
-
-    def matches(op: MergedOperation) -> bool:
-        if exact is not None and match_key(op.method, op.path) == exact:
-            return True
-        if shape is not None and match_key(op.method, op.path)[1] == shape:
-            return True
-        if regex is None:
-            return False
-        return bool(regex.fullmatch(op.path if by_path else op.key))
-
-    return matches
-
-
-# --- what the stateful phase needs from Schemathesis ---------------------------------------------
-
-
-def _step_sides(operation: MergedOperation) -> list[str]:
-    # A Flask draft may not know a request body's shape (``schema: {}`` when the view validates
-    # it somewhere the draft cannot read): drawing from it would make creating steps a 400 on
-    # both sides and the sequence a dead end. The side that says most about the body leads.
-    sides = [side for side in (BASELINE, CANDIDATE) if side in operation.sources]
-    scores = {side: _body_knowledge(operation.sources[side]) for side in sides}
-    best = max(scores.values(), default=0)
-    return [side for side in sides if scores[side] == best]
-
-
-def step_strategy(operation: MergedOperation) -> st.SearchStrategy[Request]:
-    """Valid requests for one step of a sequence, from every side that says what the body is."""
-    chosen = _step_sides(operation)
-    if not chosen:
-        raise ValueError("no side declares a generatable schema")
-    from schemathesis.generation import GenerationMode
-
-    strategies = [
-        operation.sources[side].as_strategy(generation_mode=GenerationMode.POSITIVE)
-        for side in chosen
-    ]
-    rendered: Any = st.one_of(strategies).map(render).filter(_is_request)
-    return rendered
-
-
-def step_example(operation: MergedOperation, *, fewest: bool = False) -> Request | None:
-    """A deterministic valid request for a step (Schemathesis's positive boundary cases, from
-    a side that says what the body is; its first, which is a declared example when there is
-    one), or with ``fewest`` the one with the smallest body: an update that leaves fields out
-    is where a port resets them. None when there is none."""
-    narrowed = MergedOperation(operation.key, operation.method, operation.path)
-    narrowed.sources = {side: operation.sources[side] for side in _step_sides(operation)}
-    found = coverage_requests(narrowed, "positive", 8 if fewest else 1)
-    if not found:
-        return None
-    return min(found, key=lambda request: len(request.body)) if fewest else found[0]
-
-
-def _body_knowledge(api_operation: Any) -> int:
-    """0: no body declared; 1: a body of unknown shape (an empty schema); 2: a body schema."""
-    definition = getattr(getattr(api_operation, "definition", None), "raw", None)
-    if not isinstance(definition, Mapping) or "requestBody" not in definition:
-        return 0
-    body = definition.get("requestBody")
-    content = body.get("content") if isinstance(body, Mapping) else None
-    if isinstance(body, Mapping) and "$ref" in body:
-        return 2  # a shared body component: a shape somebody wrote down
-    schemas = [m.get("schema") for m in (content or {}).values() if isinstance(m, Mapping)]
-    return 2 if any(isinstance(s, Mapping) and s for s in schemas) else 1
-
-
-InferredLink = tuple[str, str, str, str, str, str]
-
-
-def inferred_links(document: Mapping[str, Any]) -> list[InferredLink]:
-    """Schemathesis's own link inference over one spec, as rows of (producer method, producer
-    path, target method, target path, path parameter, expression such as
-    ``$response.body#/id``); empty when it cannot analyse the document."""
-    import schemathesis
-
-    rows: list[InferredLink] = []
-    try:
-        graph = schemathesis.openapi.from_dict(dict(document)).analysis.dependency_graph
-        for response_links in graph.iter_links():
-            producer = _operation_ref(str(response_links.producer_operation_ref))
-            if producer is None:
-                continue
-            for link in response_links.to_openapi().values():
-                target = _operation_ref(str(link.get("operationRef", "")))
-                for name, expression in (link.get("parameters") or {}).items():
-                    where, _, parameter = str(name).partition(".")
-                    if target is not None and where == "path" and isinstance(expression, str):
-                        rows.append((*producer, *target, parameter, expression))
-    except Exception:  # a semi-internal analysis: a schema it cannot walk infers nothing
-        return []
-    return rows
-
-
-def _operation_ref(ref: str) -> tuple[str, str] | None:
-    """``#/paths/~1notes~1{id}/get`` -> ("GET", "/notes/{id}")."""
-    if not ref.startswith("#/paths/"):
-        return None
-    pointer, _, method = ref[len("#/paths/") :].rpartition("/")
-    path = pointer.replace("~1", "/").replace("~0", "~")
-    return (method.upper(), path) if path.startswith("/") and method else None

@@ -5,7 +5,7 @@ link says where a later step's path parameter comes from. Four sources, from eit
 (the legacy draft usually has no response schemas; the port's response models do):
 
 - OpenAPI ``links`` declared on a response (``$response.body#/id``, ``$response.header.Location``);
-- Schemathesis's own inference over each spec (``generate.inferred_links``);
+- Schemathesis's own inference over each spec (``step_generation.inferred_links``);
 - names and shapes: ``POST /notes`` answers an object whose ``id`` (or ``note_id``) fits the
   ``{note_id}`` of ``/notes/{note_id}``, ``GET /notes`` a list of them; with a response schema the
   property must exist and its type fit the parameter's, without one the names are tried as seen;
@@ -30,9 +30,9 @@ from contract_tools._parity.generate import (
     CANDIDATE,
     HTTP_METHODS,
     MergedOperation,
-    inferred_links,
     match_key,
 )
+from contract_tools._parity.step_generation import inferred_links
 from contract_tools.models import Response
 
 LOCATION = "header:location"

@@ -24,8 +24,6 @@ from contract_tools._parity.generate import (
     CANDIDATE,
     MergedOperation,
     merge_operations,
-    select,
-    unmatched,
 )
 from contract_tools._parity.harvest import ValuePool
 from contract_tools._parity.identity import Signature, Signatures, drift_key
@@ -40,6 +38,7 @@ from contract_tools._parity.safety import (
     nothing_compared,
     remote_targets,
 )
+from contract_tools._parity.selection import select, unmatched
 from contract_tools._parity.session import Session
 from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.stateful_run import StatefulResult, run_stateful

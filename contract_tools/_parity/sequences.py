@@ -29,8 +29,9 @@ from urllib.parse import quote
 from hypothesis import strategies as st
 
 from contract_tools._parity.exploration import reraise_ours
-from contract_tools._parity.generate import MergedOperation, step_example, step_strategy
+from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, Value, extract, parameters
+from contract_tools._parity.step_generation import step_example, step_strategy
 from contract_tools.models import Request, Response
 
 # Odds that a plan goes on after each step (4 in 5): plans of every length up to the maximum.

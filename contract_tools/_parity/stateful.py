@@ -33,7 +33,7 @@ from contract_tools._parity.counterparts import Counterparts
 from contract_tools._parity.exploration import failure_reason
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, extract
-from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.noise import NoiseBook, request_shape
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.sequence_drifts import (
     WHOLE_ANSWER,
@@ -246,7 +246,10 @@ class StatefulPhase:
                     p for p in paths if p != STATUS_PATH and not (p.keys and p.keys[-1] == EVERY)
                 }
             if paths:
-                self.noise.learn(step.operation, paths)
+                # Under the shape the judge looks noise up by: the same request, the same class
+                # of answer, so what is noise for a create is not taken for its 4xx answers.
+                shape = request_shape(first.requests[index], first.responses[index])
+                self.noise.learn(step.operation, paths, shape)
 
     def _diverged(self, operation: str, base: Response, cand: Response) -> None:
         """A shared state that visibly differs at a plan's first step: say so once."""
@@ -343,7 +346,11 @@ class StatefulPhase:
         """Each drift with the paths left once the noise learned by the end is taken out."""
         result = []
         for key, drift in self.drifts.items():
-            noise = self.noise.filter(key.operation)
+            index = drift.step - 1
+            shape = request_shape(
+                drift.run.baseline.requests[index], drift.run.baseline.responses[index]
+            )
+            noise = self.noise.filter(key.operation, shape)
             kept = (
                 drift.paths
                 if drift.kind in WHOLE_ANSWER

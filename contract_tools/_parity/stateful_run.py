@@ -17,7 +17,7 @@ from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.compare import Difference
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import infer_links
-from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.noise import NoiseBook, request_shape
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.sequence_drifts import Budget, SequenceDrift
 from contract_tools._parity.sequence_reproduction import bindings_of, curl_script, pytest_sequence
@@ -130,7 +130,16 @@ def _finding(
                 cand_request if cand_request != base_request else None,
             )
         )
-    ignore = sorted({p for op in set(operations) for p in noise.patterns(op)})
+    # What the run did not compare at each step (noise is per operation and request shape).
+    ignore = sorted(
+        {
+            p
+            for index, op in enumerate(operations)
+            for p in noise.patterns(
+                op, request_shape(run.baseline.requests[index], run.baseline.responses[index])
+            )
+        }
+    )
     reproduction = Reproduction(
         curl=(
             (

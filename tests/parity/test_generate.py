@@ -13,7 +13,6 @@ from contract_tools._parity.generate import (
     match_key,
     merge_operations,
     parameters,
-    select,
     slots_of,
 )
 from contract_tools.models import Request
@@ -67,13 +66,6 @@ def test_operations_match_ignoring_parameter_names() -> None:
         ("POST /notes", (CANDIDATE,)),
     ]
     assert match_key("get", "/a/{x}/b/{y}") == ("GET", "/a/{}/b/{}")
-
-
-def test_select_by_operation_or_regex() -> None:
-    ops = merge_operations({BASELINE: _spec("/books/{id}", "id", {"type": "string"}, NOTE)})
-    assert [op.key for op in select(ops, ["GET /books/{book_id}"], [])] == ["GET /books/{id}"]
-    assert [op.key for op in select(ops, ["POST .*"], [])] == ["POST /notes"]
-    assert [op.key for op in select(ops, [], ["GET /books/.*"])] == ["POST /notes"]
 
 
 def test_positive_cases_render_to_raw_requests() -> None:

@@ -67,10 +67,12 @@ def test_the_curl_script_is_one_curl_per_step_with_the_ids_origin() -> None:
     )
     assert script.splitlines() == [
         "# step 1/2: POST /notes",
-        "curl --path-as-is -X POST -H 'Host: localhost' --data-binary '{}' http://h:1/notes",
+        "curl --path-as-is --globoff -X POST -H 'Host: localhost' -H Accept: -H User-Agent:"
+        " --data-binary '{}' http://h:1/notes",
         "# step 2/2: DELETE /notes/{note_id}",
         "#   {note_id} = a b from step 1's answer (its Location header)",
-        "curl --path-as-is -X DELETE -H 'Host: localhost' http://h:1/notes/a%20b",
+        "curl --path-as-is --globoff -X DELETE -H 'Host: localhost' -H Accept: -H User-Agent:"
+        " http://h:1/notes/a%20b",
     ]
 
 

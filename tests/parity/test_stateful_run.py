@@ -46,7 +46,7 @@ def test_the_finding_holds_the_sequence_up_to_the_step_that_differs(finding: Fin
         "status-mismatch",
         2,
     )
-    assert finding.key.subject == ("sequence", "status")
+    assert finding.key.subject == ("sequence", "status 204 -> 200")
     assert finding.message == (
         "status 204 (baseline) vs 200 (candidate) "
         "(step 2 of the sequence POST /notes -> DELETE /notes/{note_id})"
@@ -74,13 +74,14 @@ def test_the_curl_script_says_where_each_id_came_from(finding: Finding) -> None:
         assert request is not None
         lines = scripts[side].splitlines()
         assert lines[0] == "# step 1/2: POST /notes"
-        assert lines[1].startswith("curl --path-as-is -X POST ")
+        assert lines[1].startswith("curl --path-as-is --globoff -X POST ")
         assert lines[2] == "# step 2/2: DELETE /notes/{note_id}"
         assert lines[3] == (
             f"#   {{note_id}} = {answer.json()[1]['id']} from step 1's answer ($.id)"
         )
         assert lines[4] == (
-            f"curl --path-as-is -X DELETE -H 'Host: localhost' http://localhost{request.path}"
+            "curl --path-as-is --globoff -X DELETE -H 'Host: localhost' -H Accept: -H User-Agent:"
+            f" http://localhost{request.path}"
         )
 
 
@@ -126,7 +127,7 @@ def test_the_json_report_round_trips_and_replay_plays_the_sequence_again(
     (result,) = ct.replay(read, baseline=LEGACY, candidate=PORT, app_dir=str(ROOT))
     assert (result.verdict, result.now) == (
         "still reproduces",
-        "DELETE /notes/{note_id} status-mismatch [sequence, status]",
+        "DELETE /notes/{note_id} status-mismatch [sequence, status 204 -> 200]",
     )
     (fixed,) = ct.replay(
         read,
