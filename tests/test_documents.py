@@ -126,20 +126,35 @@ def test_numbers_past_pythons_limits_and_lone_surrogates_are_refused() -> None:
     assert load_json('{"a": "\\ud83d\\ude00"}') == {"a": "\U0001f600"}  # a pair is one character
 
 
-@given(
-    st.recursive(
-        st.none()
-        | st.booleans()
-        | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-        | st.floats(allow_nan=False, allow_infinity=False)
-        | st.text(),
+def _documents(numbers: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.recursive(
+        st.none() | st.booleans() | numbers | st.text(),
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
         max_leaves=20,
     )
-)
+
+
+INTEGERS = st.integers(min_value=-(2**63), max_value=2**64 - 1)
+FLOATS = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(_documents(INTEGERS))
 def test_dump_json_writes_what_the_standard_encoder_writes(data: object) -> None:
     """orjson (fast) in place of json.dumps(indent=2) (pure Python): the very same text."""
     assert dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@given(_documents(INTEGERS | FLOATS))
+def test_floats_are_written_as_the_same_numbers(data: object) -> None:
+    """Floats are the one place the text may differ (orjson writes 1e-6 and 0.00001 where
+    Python writes 1e-06 and 1e-05): the same numbers, read back exactly."""
+    assert json.loads(dump_json(data)) == data
+
+
+def test_a_float_may_be_spelled_otherwise() -> None:
+    assert (
+        dump_json([1.9495330209379946e-06, 1e-05]) == "[\n  1.9495330209379946e-6,\n  0.00001\n]\n"
+    )
 
 
 def test_what_orjson_refuses_goes_through_the_standard_encoder() -> None:
