@@ -300,7 +300,10 @@ class _Walk:
         kinds = node.get("type", _MISSING)
         if kinds is not _MISSING:
             names = [kinds] if isinstance(kinds, str) else kinds
-            if not isinstance(names, list) or not all(n in TYPES for n in names):
+            # Each entry checked for being text first: a list may hold anything ({} is unhashable).
+            if not isinstance(names, list) or not all(
+                isinstance(n, str) and n in TYPES for n in names
+            ):
                 raise Problem(f"{at}/type", f"{kinds!r} is not a JSON Schema type"[:200])
         for key in _NUMBERS:
             if key in node and not _number(node[key]):

@@ -69,6 +69,11 @@ BROKEN = [
     ),
     (schema_doc(7), f"{SCHEMA}: a schema must be a mapping or a boolean, not a number"),
     (schema_doc({"type": "strnig"}), f"{SCHEMA}/type: 'strnig' is not a JSON Schema type"),
+    # Found by the fuzz test on a fresh clone: a mapping inside a type list is unhashable.
+    (
+        schema_doc({"type": ["string", {}]}),
+        f"{SCHEMA}/type: ['string', {{}}] is not a JSON Schema type",
+    ),
     (schema_doc({"required": True}), f"{SCHEMA}/required: expected a list, not a boolean"),
     (schema_doc({"properties": [1]}), f"{SCHEMA}/properties: expected a mapping, not a list"),
     (schema_doc({"allOf": {"type": "string"}}), f"{SCHEMA}/allOf: expected a list, not a mapping"),
