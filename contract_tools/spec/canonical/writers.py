@@ -20,14 +20,19 @@ def draft_unknown(doc: Mapping[str, Any]) -> frozenset[str]:
     """What the document's own draft marker says the draft could not see."""
     draft = doc.get(DRAFT)
     unknown = draft.get("unknown") if isinstance(draft, Mapping) else None
-    return frozenset(unknown) if isinstance(unknown, list) else frozenset()
+    # Only names: a hand-edited marker may hold anything, and a list in it is unhashable.
+    return (
+        frozenset(u for u in unknown if isinstance(u, str))
+        if isinstance(unknown, list)
+        else frozenset()
+    )
 
 
-def operation_unknown(operation: Mapping[str, Any]) -> list[Any]:
+def operation_unknown(operation: Mapping[str, Any]) -> list[str]:
     """What an operation's own draft marker says the draft could not see."""
     marker = operation.get(DRAFT)
     unknown = marker.get("unknown") if isinstance(marker, Mapping) else None
-    return unknown if isinstance(unknown, list) else []
+    return [u for u in unknown if isinstance(u, str)] if isinstance(unknown, list) else []
 
 
 def validation_artefact(status: str, content: Any) -> bool:

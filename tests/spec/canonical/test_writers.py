@@ -75,3 +75,12 @@ def test_an_operations_own_draft_marker_and_learned_responses() -> None:
     assert operation.responses["200"].learned is False
     assert operation.responses["404"].learned is True
     assert operation.responses["200"].content == {"application/json": {"type": ["object"]}}
+
+
+def test_a_hand_edited_draft_marker_keeps_only_its_names() -> None:
+    # Found by the fuzz test: a list inside the marker's list was hashed and raised TypeError.
+    from contract_tools.spec.canonical.writers import draft_unknown, operation_unknown
+
+    marker = {"x-contract-tools-draft": {"unknown": ["requestBody", ["x"], {"y": 1}, 3]}}
+    assert draft_unknown(marker) == frozenset({"requestBody"})
+    assert operation_unknown(marker) == ["requestBody"]
