@@ -154,7 +154,7 @@ def _header(finding: Finding, base: Response, cand: Response) -> tuple[tuple[str
     if left is None or right is None:
         side = "baseline" if right is None else "candidate"
         return ("header", name, side), f"Header {shown} sent only by the {side}"
-    a, b = value_shape(left), value_shape(right)
+    a, b = value_shape(_as_set(name, left)), value_shape(_as_set(name, right))
     return ("header", name, a, b), f"Header {shown}: {a!r} (baseline) vs {b!r} (candidate)"
 
 
@@ -227,6 +227,17 @@ def exception_line(response: Response) -> str:
     """The app's exception line (``ZeroDivisionError: division by zero``), else the status."""
     lines = [line.strip() for line in (response.crash or "").splitlines() if line.strip()]
     return lines[-1] if lines else f"answered {response.status}"
+
+
+# Headers whose value is a set of tokens: Flask builds Allow from a set, so its order changes
+# from one process to the next (hash randomisation) and one cause would split in two.
+_SET_VALUED = frozenset({"allow", "access-control-allow-methods", "access-control-allow-headers"})
+
+
+def _as_set(name: str, value: str) -> str:
+    if name.lower() not in _SET_VALUED:
+        return value
+    return ", ".join(sorted({t.strip().upper() for t in value.split(",") if t.strip()}))
 
 
 def _header_name(name: str) -> str:

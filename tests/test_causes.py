@@ -139,3 +139,24 @@ def test_shapes_and_lines() -> None:
     crashed = Response(500, crash="Traceback...\n  File x\nZeroDivisionError: division by zero\n")
     assert exception_line(crashed) == "ZeroDivisionError: division by zero"
     assert exception_line(Response(502)) == "answered 502"
+
+
+@given(st.permutations(["GET", "POST", "HEAD", "OPTIONS"]), st.permutations(["GET", "POST"]))
+def test_an_allow_set_is_one_cause_in_whatever_order_flask_wrote_it(
+    first: list[str], second: list[str]
+) -> None:
+    # Flask builds Allow from a set: its order changes between processes (hash randomisation).
+    report = with_causes(
+        Report(
+            "parity",
+            (
+                header_finding("PATCH /a", "Allow", "GET, HEAD, OPTIONS, POST", "GET"),
+                header_finding("PATCH /b", "Allow", ", ".join(first), "GET"),
+                header_finding("PATCH /c", "allow", ",".join(second), "get"),
+            ),
+        )
+    )
+    assert [(c.title, c.findings) for c in report.causes] == [
+        ("Header Allow: 'GET, HEAD, OPTIONS, POST' (baseline) vs 'GET' (candidate)", (1, 2)),
+        ("Header Allow: 'GET, POST' (baseline) vs 'GET' (candidate)", (3,)),
+    ]
