@@ -35,7 +35,8 @@ from contract_tools.settings import DEFAULT_DATABASE
 
 EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
-    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 5 --json parity.json"
+    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 5 --json parity.json  "
+    "(add --workers 2 to explore two operations at a time)"
 )
 
 
@@ -109,6 +110,13 @@ def parity(
     github_summary: GithubSummary = False,
     shard: str | None = typer.Option(
         None, "--shard", help="K/N: run the K-th of N deterministic slices (a CI matrix)."
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Processes exploring operations side by side (same findings for a seed whatever "
+        "N; 1: in this process).  (default: the usable cores)",
     ),
     database: str | None = typer.Option(
         None,
@@ -188,6 +196,7 @@ def parity(
             baseline_reason=baseline_reason,
             github_summary=github_summary or None,
             shard=shard,
+            workers=workers,
             database=False if no_database else database,
             allow_unsafe=allow_unsafe or None,
             coverage=coverage,
