@@ -98,6 +98,7 @@ class _Run:
         except ValueError as exc:
             raise UsageError(f"--probes: {exc}") from None
         self.probe_cases = 0  # requests the probe phase sent, not part of ``cases``
+        self.workers = 1  # processes that explored the operations (1: this one)
         # Values both sides answered with, and the specs' examples, for later requests.
         self.pool = ValuePool()
         for side in (BASELINE, CANDIDATE):
@@ -160,6 +161,7 @@ class _Run:
                 },
                 "mode": self.settings.mode.value,
                 "max_examples": self.settings.max_examples,
+                "workers": self.workers,
                 "normalization": list(self.normalizer.names),
                 **({"warnings": self.warnings} if self.warnings else {}),
                 **(
@@ -225,7 +227,8 @@ class _Run:
         """Every operation explored from what the probe phase left (in workers when asked);
         the results merged in operation order. Returns the timings."""
         shared = Shared(self.settings, self.seed, self.pool, self.noise.learned_items())
-        results = run_units(units, shared, self.session, self.emit, drifts=len(self.signatures))
+        drifts = len(self.signatures)
+        results, self.workers = run_units(units, shared, self.session, self.emit, drifts=drifts)
         merged = merge(results)
         self.signatures.by_key.update(merged.signatures.by_key)
         self.earlier = merged.earlier

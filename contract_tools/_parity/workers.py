@@ -83,13 +83,14 @@ def run_units(
     emit: Emit,
     *,
     drifts: int = 0,
-) -> list[UnitResult]:
-    """Every unit's result, in operation order; ``drifts``: found before (progress only)."""
+) -> tuple[list[UnitResult], int]:
+    """Every unit's result, in operation order, and how many processes explored (1: this
+    one); ``drifts``: how many were found before (for the progress events)."""
     settings = shared.settings
     count = min(settings.workers or usable_cores(), len(units))
     refs = references(session)
     if count <= 1 or refs is None:
-        return _in_process(units, shared, session, emit, drifts)
+        return _in_process(units, shared, session, emit, drifts), 1
     setup = Setup(
         refs[0],
         refs[1],
@@ -98,7 +99,7 @@ def run_units(
         settings.timeout,
         local_modules(),
     )
-    return _in_workers(units, shared, setup, count, emit, drifts)
+    return _in_workers(units, shared, setup, count, emit, drifts), count
 
 
 def _in_process(

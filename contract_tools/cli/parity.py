@@ -252,9 +252,9 @@ class _Progress:
             # Printed through the progress display's console, so the bar redraws below it.
             self.progress.console.print(f"[yellow]warning:[/] {escape(event.message)}")
             return
-        if event.kind == "start" and not self.started:
-            # Started on the first event, after both sides loaded: a side that fails to load
-            # is one error line, not a line under an empty progress display.
+        if event.kind in ("operation", "sequences") and not self.started:
+            # Started with the first bar, after both sides loaded (in every worker too): a
+            # side that fails to load is one error line, not a line under an empty display.
             self.progress.start()
             self.started = True
         if event.kind in ("operation", "sequences"):
