@@ -21,13 +21,15 @@ import os
 import signal
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from contract_tools._parity.case import Judge
+from contract_tools._parity.exploration import hypothesis_home
 from contract_tools._parity.generate import MergedOperation, merge_operations
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.session import Session, make_target
@@ -65,6 +67,7 @@ class Setup:
     app_dir: str
     timeout: float
     modules: tuple[str, ...]
+    home: str = ""  # Hypothesis's directory in the workers: nothing written into the cwd
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,12 @@ def _in_workers(
     total, budget = len(units), shared.settings.max_examples
     done: dict[int, UnitResult] = {}
     shown = 0  # units whose events were emitted: those before ``shown`` in operation order
+    home = tempfile.TemporaryDirectory(prefix="contract-tools-workers-")
     executor = ProcessPoolExecutor(
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(setup,),
+        initargs=(replace(setup, home=home.name),),
     )
     try:
         pending: set[Future[UnitResult | Failure]] = {
@@ -170,7 +174,9 @@ def _in_workers(
         # An interrupt, SIGTERM (the CLI raises it as one) or a failed unit: nothing more runs.
         _stop(executor)
         raise
-    executor.shutdown(wait=True)
+    finally:
+        executor.shutdown(wait=True)
+        home.cleanup()
     return [done[unit.index] for _, unit in units]
 
 
@@ -215,6 +221,8 @@ def _start_worker(setup: Setup) -> None:
     # the standard output, which belongs to the report.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.stdout = sys.stderr
+    if setup.home:
+        hypothesis_home(setup.home)
     for name in setup.modules:
         try:
             importlib.import_module(name)

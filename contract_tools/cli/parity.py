@@ -35,8 +35,7 @@ from contract_tools.settings import DEFAULT_DATABASE
 
 EPILOG = (
     "Example: contract-tools parity 'examples.legacy_flask:create_app()' "
-    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 5 --json parity.json  "
-    "(add --workers 2 to explore two operations at a time)"
+    "'examples.fastapi_port:create_app()' --seed 1 --max-examples 5 --json parity.json"
 )
 
 
@@ -115,8 +114,8 @@ def parity(
         None,
         "--workers",
         min=1,
-        help="Processes exploring operations side by side (same findings for a seed whatever "
-        "N; 1: in this process).  (default: the usable cores)",
+        help="Processes exploring operations side by side, e.g. --workers 2 (same findings for "
+        "a seed whatever N; 1: in this process).  (default: the usable cores)",
     ),
     database: str | None = typer.Option(
         None,
