@@ -27,6 +27,7 @@ with flags on top, built once into one typed object per command (``settings.py``
     max_examples = 100
     seed = 42
     mode = "all"
+    workers = 2                         # processes exploring operations (default: usable cores)
 
     [tool.contract-tools.parity.ignore_paths]
     "GET /books/{id}" = ["$.fetched_at"]

@@ -296,8 +296,9 @@ def dump_json(data: Any) -> str:
     documents this tool writes, several times faster (CPython's indenting encoder is pure
     Python: 1.2 s of the 23 MB draft of 10,000 rules). Two differences: some floats are
     spelled otherwise (``1e-6`` and ``0.00001`` where Python writes ``1e-06`` and ``1e-05``: the
-    same numbers, read back exactly), and NaN and Infinity, which JSON cannot hold, become null. What orjson refuses (integers past 64 bits, non-string keys,
-    lone surrogates) goes through json.dumps, as before.
+    same numbers, read back exactly), and NaN and Infinity, which JSON cannot hold, become null.
+    What orjson refuses (integers past 64 bits, non-string keys, lone surrogates) goes through
+    json.dumps, as before.
     """
     try:
         encoded = orjson.dumps(data, option=_ORJSON_OPTIONS)

@@ -47,8 +47,9 @@ KEYWORDS = (
     "fail_on",
     "headers",
     "strict",
+    "workers",
 )
-_INTEGERS = ("max_examples", "seed")
+_INTEGERS = ("max_examples", "seed", "workers")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,8 +69,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "parity(*include, include=[...], exclude=[...], max_examples=N, seed=N, mode=..., "
-        "fail_on=..., baseline=APP, candidate=APP): settings of the `parity` fixture for "
-        "this test (contract-tools).",
+        "fail_on=..., workers=N, baseline=APP, candidate=APP): settings of the `parity` "
+        "fixture for this test (contract-tools).",
     )
 
 
@@ -105,12 +106,16 @@ class Parity:
         if not merged.get("baseline") or not merged.get("candidate"):
             _fail(USAGE)
         rootdir = self._config.rootpath
+        values = _setting_values(merged)
+        # In the test's own process unless asked: pytest-xdist already spreads tests over the
+        # cores, and worker processes would import the test session's modules again.
+        values.setdefault("workers", 1)
         return api.parity_settings(
             None,
             cwd=rootdir,
             app_dir=str(rootdir),
             database=False,  # no drift store: a test is one run, and xdist workers share a disk
-            **_setting_values(merged),
+            **values,
         )
 
     def settings(self, **overrides: Any) -> dict[str, Any]:

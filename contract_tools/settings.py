@@ -87,6 +87,8 @@ class ParitySettings(Outputs):
     seed: int | None = None
     mode: Mode = Mode.ALL
     shard: tuple[int, int] | None = None
+    # Processes exploring operations side by side (None: one per usable core); 1: in process.
+    workers: int | None = None
     database: str | None = None  # the drift store: off unless a directory or redis:// is given
     coverage: bool = True
     # Framework probes sent before generation: ("all",), () for none, or probe names.
@@ -322,6 +324,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "shrink_budget": _positive,
     "max_steps": _positive,
     "max_sequences": _positive,
+    "workers": _positive,
     "seed": _integer,
     "mode": _mode,
     "fail_on": _fail_on,

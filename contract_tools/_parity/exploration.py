@@ -135,6 +135,13 @@ def hypothesis_run(
     run()
 
 
+def hypothesis_home(path: str) -> None:
+    """Where Hypothesis keeps what it caches in this process (a worker's: never the cwd)."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(path)
+
+
 def failure_reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")

@@ -148,6 +148,14 @@ class ValuePool:
     def values(self) -> tuple[Value, ...]:
         return tuple(self._values)
 
+    def copy(self) -> ValuePool:
+        """An independent pool with the same values and sightings (a unit's own)."""
+        pool = ValuePool(self.limit)
+        pool._values = list(self._values)
+        pool._keys = set(self._keys)
+        pool._seen = (set(self._seen[0]), set(self._seen[1]))
+        return pool
+
 
 @dataclass
 class Snapshot:

@@ -82,6 +82,10 @@ def _names(keys: Iterable[str]) -> list[str]:
     return sorted({key for key in keys if _NAME.match(key)})
 
 
+# (operation, request shape) -> the paths learned noisy there; what a unit of the run hands back.
+Learned = dict[tuple[str, str], set[ResponsePath]]
+
+
 class NoiseBook:
     """Noise paths learned per operation and request shape, plus the user's ``--ignore-path``
     patterns (per operation, every shape)."""
@@ -98,6 +102,15 @@ class NoiseBook:
         new = set(paths)
         if new:
             self._learned.setdefault((operation, shape), set()).update(new)
+
+    def restore(self, learned: Learned) -> None:
+        """Start from noise learned elsewhere (the probe phase, another process)."""
+        for (operation, shape), paths in learned.items():
+            self.learn(operation, paths, shape)
+
+    def learned_items(self) -> Learned:
+        """Everything learned, copied: picklable, and united by ``restore`` elsewhere."""
+        return {place: set(paths) for place, paths in self._learned.items()}
 
     def learned(self, operation: str, shape: str = "") -> set[ResponsePath]:
         return set(self._learned.get((operation, shape), ()))

@@ -12,13 +12,8 @@ import random
 import time
 from collections.abc import Callable
 
-from contract_tools._parity.case import Judge, Outcome
-from contract_tools._parity.exploration import (
-    explore,
-    failure_reason,
-    modes_of,
-    operation_seed,
-)
+from contract_tools._parity.case import Judge
+from contract_tools._parity.exploration import modes_of
 from contract_tools._parity.generate import (
     BASELINE,
     CANDIDATE,
@@ -26,7 +21,7 @@ from contract_tools._parity.generate import (
     merge_operations,
 )
 from contract_tools._parity.harvest import ValuePool
-from contract_tools._parity.identity import Signature, Signatures, drift_key
+from contract_tools._parity.identity import Signature, Signatures
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.probe_phase import PathIndex, ProbePhase
@@ -40,9 +35,10 @@ from contract_tools._parity.safety import (
 )
 from contract_tools._parity.selection import select, unmatched
 from contract_tools._parity.session import Session
-from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.stateful_run import StatefulResult, run_stateful
 from contract_tools._parity.store import DriftStore
+from contract_tools._parity.unit import Shared, Unit, merge
+from contract_tools._parity.workers import run_units
 from contract_tools.causes import with_causes
 from contract_tools.errors import UsageError
 from contract_tools.models import (
@@ -102,6 +98,7 @@ class _Run:
         except ValueError as exc:
             raise UsageError(f"--probes: {exc}") from None
         self.probe_cases = 0  # requests the probe phase sent, not part of ``cases``
+        self.workers = 1  # processes that explored the operations (1: this one)
         # Values both sides answered with, and the specs' examples, for later requests.
         self.pool = ValuePool()
         for side in (BASELINE, CANDIDATE):
@@ -115,15 +112,10 @@ class _Run:
         self.emit(Event("start", total=len(operations), budget=budget))
         for warning in self.warnings:
             self.emit(Event("warning", message=warning))
-        timings: list[dict[str, object]] = []  # every operation run, for JUnit and reports
         stateful: StatefulResult | None = None
         with self.session:
-            for index, op in enumerate(operations):
-                self.emit(Event("operation", op.key, index, len(operations), 0, budget))
-                began, cases = time.perf_counter(), self.cases
-                self._operation(op, index, len(operations))
-                took = round(time.perf_counter() - began, 3)
-                timings.append({"operation": op.key, "cases": self.cases - cases, "time_s": took})
+            # Every operation's run, for JUnit and reports.
+            timings = self._explore(self._units(operations))
             if self.settings.stateful and (self.settings.shard or (1, 1))[0] == 1:
                 # Sequences span operations: one shard (the first) runs them.
                 stateful = run_stateful(
@@ -169,6 +161,7 @@ class _Run:
                 },
                 "mode": self.settings.mode.value,
                 "max_examples": self.settings.max_examples,
+                "workers": self.workers,
                 "normalization": list(self.normalizer.names),
                 **({"warnings": self.warnings} if self.warnings else {}),
                 **(
@@ -197,9 +190,6 @@ class _Run:
                 self.warnings.append(f"{flag} {pattern!r} matches no operation")
         # Before sharding: a path's probes go with its first selected operation in every shard.
         self.paths = PathIndex(every, operations)
-        if settings.harvest:
-            for op in operations:
-                op.values = self.pool
         if settings.shard is not None:
             # By position in the sorted union: every operation in exactly one of N shards.
             k, n = settings.shard
@@ -215,80 +205,45 @@ class _Run:
                 )
         return operations
 
-    # -- one operation ---------------------------------------------------------------------
+    # -- the phases ----------------------------------------------------------------------
 
-    def _operation(self, op: MergedOperation, index: int, total: int) -> None:
-        if not op.sources:
-            reason = "; ".join(f"{side}: {why}" for side, why in op.errors.items())
-            self._skip(op, reason or "no schema")
-            return
-        settings = self.settings
-        budget = settings.max_examples * (2 if settings.mode is Mode.ALL else 1)
-
-        if self.probes:
-            self.probe_cases += self._probe(op)
-
-        new: dict[DriftKey, Mode] = {}  # each drift first seen here -> the mode that found it
-        sent = 0
-
-        def seen(request: Request, outcome: Outcome, mode: Mode) -> None:
-            nonlocal sent
-            sent += 1
-            self.cases += 1
-            if outcome.baseline.no_answer is None and outcome.candidate.no_answer is None:
-                self.compared += 1
-            self.pool.take(outcome.baseline, outcome.candidate)
-            for diff in outcome.differences:
-                sig = self.signatures.record(op.key, diff, request, outcome)
-                if sig.count == 1:
-                    new.setdefault(sig.key, mode)
-            self.emit(Event("case", op.key, index, total, sent, budget, len(self.signatures)))
-
-        result = explore(
-            op,
-            mode=settings.mode,
-            max_examples=settings.max_examples,
-            coverage=settings.coverage,
-            seed=lambda mode: operation_seed(self.seed, op, mode, settings.mode),
-            on_case=seen,
-            send=self.judge,
-        )
-        if result.skip_reason is not None:
-            self._skip(op, result.skip_reason)
-            return
-        if result.sent == 0 and result.failure is not None:
-            self._skip(op, failure_reason(result.failure))
-            return
-        for key, mode in new.items():
-            sig = self.signatures[key]
-            if settings.shrink:
-                self.shrink_cases += shrink(
-                    sig,
-                    result.strategies[mode],
-                    cache=result.cache,
-                    send=lambda request: self.judge(op, request),
-                    max_examples=settings.max_examples,
-                    budget=settings.shrink_budget,
-                    op_seed=operation_seed(self.seed, op, mode, settings.mode),
+    def _units(self, operations: list[MergedOperation]) -> list[tuple[MergedOperation, Unit]]:
+        """The probe phase of every operation, here and in operation order; then one unit per
+        operation, each with the drift store's requests for it (the store stays here)."""
+        units = []
+        for index, op in enumerate(operations):
+            if op.sources and self.probes:
+                self.probe_cases += self._probe(op)
+            stored: tuple[tuple[Mode, tuple[Request, ...]], ...] = ()
+            if self.store is not None and op.sources:
+                stored = tuple(
+                    (mode, tuple(self.store.requests(op.key, mode.value)))
+                    for mode in modes_of(self.settings.mode)
                 )
-            if self.store is not None:
-                self.store.save(op.key, mode.value, sig.request)
-        if self.store is not None:
-            self._seen_before(op, result.cache)
+            units.append((op, Unit(index, op.key, stored)))
+        return units
 
-    def _seen_before(self, op: MergedOperation, cache: dict[Request, Outcome]) -> None:
-        """The drift store's requests for this operation, after the seeded exploration: a drift
-        they show that the run did not find is reported apart; one that no longer shows was
-        fixed and is forgotten."""
-        assert self.store is not None
-        for mode in modes_of(self.settings.mode):
-            for request in self.store.requests(op.key, mode.value):
-                outcome = cache.get(request) or self.judge(op, request)
-                if not outcome.differences:
-                    self.store.forget(op.key, mode.value, request)
-                for diff in outcome.differences:
-                    if drift_key(op.key, diff) not in self.signatures.by_key:
-                        self.earlier.record(op.key, diff, request, outcome)
+    def _explore(self, units: list[tuple[MergedOperation, Unit]]) -> list[dict[str, object]]:
+        """Every operation explored from what the probe phase left (in workers when asked);
+        the results merged in operation order. Returns the timings."""
+        shared = Shared(self.settings, self.seed, self.pool, self.noise.learned_items())
+        drifts = len(self.signatures)
+        results, self.workers = run_units(units, shared, self.session, self.emit, drifts=drifts)
+        merged = merge(results)
+        self.signatures.by_key.update(merged.signatures.by_key)
+        self.earlier = merged.earlier
+        self.noise.restore(merged.noise)
+        self.cases += merged.cases
+        self.compared += merged.compared
+        self.shrink_cases += merged.shrink_cases
+        self.skipped += merged.skipped
+        self.warnings.extend(w for w in dict.fromkeys(merged.warnings) if w not in self.warnings)
+        if self.store is not None:
+            for operation, mode, request in merged.save:
+                self.store.save(operation, mode.value, request)
+            for operation, mode, request in merged.forget:
+                self.store.forget(operation, mode.value, request)
+        return merged.timings
 
     def _probe(self, op: MergedOperation) -> int:
         """The probe phase: deterministic requests no spec declares; never shrunk or stored
@@ -307,10 +262,6 @@ class _Run:
     def _reported_level(self, key: DriftKey) -> Level | None:
         sig = self.signatures.by_key.get(key)
         return sig.level if sig is not None else None
-
-    def _skip(self, op: MergedOperation, reason: str) -> None:
-        self.skipped.append({"operation": op.key, "reason": reason})
-        self.emit(Event("skipped", op.key))
 
     # -- findings --------------------------------------------------------------------------
 

@@ -23,13 +23,18 @@ def make_target(
     text: str, *, app_dir: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> Target:
     """``http://host:port``, ``module:attr`` or ``module:factory()`` -> a target."""
+    target: Target
     if text.startswith(("http://", "https://")):
-        return URLTarget(text, timeout=timeout)
-    ref = AppRef.parse(text, app_dir)
-    if ref.factory:
-        return _target(ref.load, app_kind(ref.load()), text, True, timeout)
-    app = ref.load()
-    return _target(lambda: app, app_kind(app), text, False, timeout)
+        target = URLTarget(text, timeout=timeout)
+    else:
+        ref = AppRef.parse(text, app_dir)
+        if ref.factory:
+            target = _target(ref.load, app_kind(ref.load()), text, True, timeout)
+        else:
+            app = ref.load()
+            target = _target(lambda: app, app_kind(app), text, False, timeout)
+    target.reference = text
+    return target
 
 
 def target_for_app(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,12 @@ class DriftStore:
     def forget(self, operation: str, mode: str, request: Request) -> None:
         """A stored request that no longer shows a drift: the drift was fixed."""
         self.database.delete(_key(operation, mode), _encode(request))
+
+
+def store_order(requests: Iterable[Request]) -> list[Request]:
+    """Requests as ``DriftStore.requests`` gives them back once saved: each once, by encoding."""
+    unique = {_encode(request): request for request in requests}
+    return [unique[encoded] for encoded in sorted(unique)]
 
 
 def _key(operation: str, mode: str) -> bytes:

@@ -51,6 +51,9 @@ class Target:
 
     name: str = "target"
     fresh_per_case: bool = False
+    # The text the target was made from ("module:factory()", a URL); None for an object
+    # handed in. Worker processes make their own targets from it (``workers.py``).
+    reference: str | None = None
     # A live server or a shared instance must not receive a state-changing request twice.
     base_url: str = "http://localhost"
 

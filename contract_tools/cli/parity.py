@@ -110,6 +110,13 @@ def parity(
     shard: str | None = typer.Option(
         None, "--shard", help="K/N: run the K-th of N deterministic slices (a CI matrix)."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Processes exploring operations side by side, e.g. --workers 2 (same findings for "
+        "a seed whatever N; 1: in this process).  (default: the usable cores)",
+    ),
     database: str | None = typer.Option(
         None,
         "--database",
@@ -188,6 +195,7 @@ def parity(
             baseline_reason=baseline_reason,
             github_summary=github_summary or None,
             shard=shard,
+            workers=workers,
             database=False if no_database else database,
             allow_unsafe=allow_unsafe or None,
             coverage=coverage,
@@ -243,9 +251,9 @@ class _Progress:
             # Printed through the progress display's console, so the bar redraws below it.
             self.progress.console.print(f"[yellow]warning:[/] {escape(event.message)}")
             return
-        if event.kind == "start" and not self.started:
-            # Started on the first event, after both sides loaded: a side that fails to load
-            # is one error line, not a line under an empty progress display.
+        if event.kind in ("operation", "sequences") and not self.started:
+            # Started with the first bar, after both sides loaded (in every worker too): a
+            # side that fails to load is one error line, not a line under an empty display.
             self.progress.start()
             self.started = True
         if event.kind in ("operation", "sequences"):

@@ -1,0 +1,259 @@
+"""The exploration phase's units (``unit.py``), in process or in worker processes.
+
+Workers are spawned (never forked: the parent's targets may hold ASGI loop threads) and build
+their own targets from the references the parent's were built from, so no app is pickled;
+the specs the parent resolved go with them, so both read the same operations. Only targets
+made from a factory reference (``module:factory()``) are run in workers: a shared instance or
+a live server keeps state from one operation to the next, which would make findings depend
+on which process explored what. Anything else, one worker, or one unit: in process.
+
+Results come back in any order; progress is emitted in operation order (a unit's events wait
+for the units before it), and ``unit.merge`` orders the results, so a seed gives the same
+findings with 1, 2 or 4 workers. Hypothesis mixes the literal constants of every local module
+loaded in a process into its draws: a worker imports the parent's local modules first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import sysconfig
+import tempfile
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from contract_tools._parity.case import Judge
+from contract_tools._parity.exploration import hypothesis_home
+from contract_tools._parity.generate import MergedOperation, merge_operations
+from contract_tools._parity.noise import NoiseBook
+from contract_tools._parity.session import Session, make_target
+from contract_tools._parity.unit import Shared, Unit, UnitResult, judge_for, run_unit
+from contract_tools.errors import ContractToolsError
+from contract_tools.models import Event
+
+Emit = Callable[[Event], None]
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def references(session: Session) -> tuple[str, str] | None:
+    """The references both targets were made from, when both build an app per case."""
+    refs = [getattr(t, "reference", None) for t in (session.baseline, session.candidate)]
+    fresh = session.baseline.fresh_per_case and session.candidate.fresh_per_case
+    if fresh and isinstance(refs[0], str) and isinstance(refs[1], str):
+        return refs[0], refs[1]
+    return None
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a worker process needs to rebuild the parent's session."""
+
+    baseline: str
+    candidate: str
+    specs: Mapping[str, dict[str, Any] | None]
+    app_dir: str
+    timeout: float
+    modules: tuple[str, ...]
+    home: str = ""  # Hypothesis's directory in the workers: nothing written into the cwd
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One of our errors in a worker (an app that did not load): raised again in the parent
+    as the same type with the same message, so the CLI says the same line, same exit code."""
+
+    kind: type[ContractToolsError]
+    message: str
+
+
+def run_units(
+    units: list[tuple[MergedOperation, Unit]],
+    shared: Shared,
+    session: Session,
+    emit: Emit,
+    *,
+    drifts: int = 0,
+) -> tuple[list[UnitResult], int]:
+    """Every unit's result, in operation order, and how many processes explored (1: this
+    one); ``drifts``: how many were found before (for the progress events)."""
+    settings = shared.settings
+    count = min(settings.workers or usable_cores(), len(units))
+    refs = references(session)
+    if count <= 1 or refs is None:
+        return _in_process(units, shared, session, emit, drifts), 1
+    setup = Setup(
+        refs[0],
+        refs[1],
+        dict(session.specs),
+        settings.app_dir,
+        settings.timeout,
+        local_modules(),
+    )
+    return _in_workers(units, shared, setup, count, emit, drifts), count
+
+
+def _in_process(
+    units: list[tuple[MergedOperation, Unit]],
+    shared: Shared,
+    session: Session,
+    emit: Emit,
+    drifts: int,
+) -> list[UnitResult]:
+    total, budget = len(units), shared.settings.max_examples
+
+    def judge_of(noise: NoiseBook) -> Judge:
+        return judge_for(session.baseline, session.candidate, session.specs, shared.settings, noise)
+
+    results = []
+    for op, unit in units:
+        emit(Event("operation", op.key, unit.index, total, 0, budget))
+
+        def on_case(sent: int, found: int, unit: Unit = unit, before: int = drifts) -> None:
+            emit(Event("case", unit.operation, unit.index, total, sent, budget, before + found))
+
+        result = run_unit(op, unit, shared, judge_of, on_case)
+        drifts += len(result.signatures)
+        if result.skipped is not None:
+            emit(Event("skipped", op.key))
+        results.append(result)
+    return results
+
+
+def _in_workers(
+    units: list[tuple[MergedOperation, Unit]],
+    shared: Shared,
+    setup: Setup,
+    count: int,
+    emit: Emit,
+    drifts: int,
+) -> list[UnitResult]:
+    total, budget = len(units), shared.settings.max_examples
+    done: dict[int, UnitResult] = {}
+    shown = 0  # units whose events were emitted: those before ``shown`` in operation order
+    home = tempfile.TemporaryDirectory(prefix="contract-tools-workers-")
+    executor = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(replace(setup, home=home.name),),
+    )
+    try:
+        pending: set[Future[UnitResult | Failure]] = {
+            executor.submit(_run_in_worker, unit, shared) for _, unit in units
+        }
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                outcome = future.result()
+                if isinstance(outcome, Failure):
+                    raise outcome.kind(outcome.message)
+                done[outcome.index] = outcome
+            while shown < total and units[shown][1].index in done:
+                result = done[units[shown][1].index]
+                emit(Event("operation", result.operation, result.index, total, 0, budget))
+                drifts += len(result.signatures)
+                cases = result.cases
+                emit(Event("case", result.operation, result.index, total, cases, budget, drifts))
+                if result.skipped is not None:
+                    emit(Event("skipped", result.operation))
+                shown += 1
+    except BaseException:
+        # An interrupt, SIGTERM (the CLI raises it as one) or a failed unit: nothing more runs.
+        _stop(executor)
+        raise
+    finally:
+        executor.shutdown(wait=True)
+        home.cleanup()
+    return [done[unit.index] for _, unit in units]
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end what has: a unit can run for minutes."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def local_modules() -> tuple[str, ...]:
+    """Modules loaded here whose constants Hypothesis would read (not the standard library,
+    not installed packages, not tests): a worker imports them to draw what this process draws."""
+    stdlib = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib")}
+    names = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str) or name in ("__main__", "__mp_main__"):
+            continue
+        path = Path(file)
+        if "site-packages" in path.parts or any(file.startswith(p) for p in stdlib):
+            continue
+        if {"test", "tests"} & set(path.parts) or path.stem.startswith("test_"):
+            continue
+        names.append(name)
+    return tuple(sorted(names))
+
+
+# --- the worker side ------------------------------------------------------------------------
+
+_setup: Setup | None = None
+_operations: dict[str, MergedOperation] = {}
+
+
+def _start_worker(setup: Setup) -> None:
+    global _setup
+    # The parent handles interrupts and ends the workers; an app printing must not write on
+    # the standard output, which belongs to the report.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdout = sys.stderr
+    if setup.home:
+        hypothesis_home(setup.home)
+    for name in setup.modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that only imports in its own process: its constants unread
+            continue
+    _setup = setup
+
+
+def _run_in_worker(unit: Unit, shared: Shared) -> UnitResult | Failure:
+    """One unit with a session of its own (targets from the references, opened and closed)."""
+    assert _setup is not None
+    try:
+        if not _operations:
+            _operations.update((op.key, op) for op in merge_operations(_setup.specs))
+        targets = [
+            make_target(reference, app_dir=_setup.app_dir, timeout=_setup.timeout)
+            for reference in (_setup.baseline, _setup.candidate)
+        ]
+        try:
+            for target in targets:
+                target.open()
+
+            def judge_of(noise: NoiseBook) -> Judge:
+                assert _setup is not None
+                return judge_for(targets[0], targets[1], _setup.specs, shared.settings, noise)
+
+            result = run_unit(_operations[unit.operation], unit, shared, judge_of)
+        finally:
+            for target in targets:
+                target.close()
+        result.warnings = [p for t in targets for p in getattr(t, "close_problems", ())]
+        return result
+    except ContractToolsError as exc:
+        return Failure(type(exc), str(exc))
