@@ -4,12 +4,12 @@ whatever N; errors of a worker said as in process; results merged in operation o
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -37,7 +37,11 @@ def _pair(tmp_path: Path, workers: int) -> dict[str, Any]:
         *("--seed", "3", "--max-examples", "8", "--max-sequences", "4", "--no-database"),
         *("--workers", str(workers), "--json", str(out)),
     ]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    # One hash seed for both runs: Flask builds Allow from a set, so the legacy app's own
+    # header order (and the finding messages that quote it) follow hash randomisation. What
+    # is compared here is the tool's determinism, not the app's.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 1, result.stderr  # the gate fails: the pair has drifts
     document: dict[str, Any] = json.loads(out.read_text())
     return document
@@ -57,12 +61,6 @@ def _findings(document: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="seen failing 2 of 3 runs: probe-phase findings (PATCH /authors/ allow header, "
-    "OPTIONS 404 -> 405) differ between the two runs; not yet known whether N=1 vs N=1 "
-    "differs too (probe phase runs in the parent for every N)",
-)
 def test_the_example_pair_finds_the_same_with_one_and_two_workers(tmp_path: Path) -> None:
     one, two = _pair(tmp_path, 1), _pair(tmp_path, 2)
     assert (one["workers"], two["workers"]) == (1, 2)
