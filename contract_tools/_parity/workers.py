@@ -34,10 +34,28 @@ from contract_tools._parity.generate import MergedOperation, merge_operations
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.session import Session, make_target
 from contract_tools._parity.unit import Shared, Unit, UnitResult, judge_for, run_unit
-from contract_tools.errors import ContractToolsError
+from contract_tools.errors import ContractToolsError, UsageError
 from contract_tools.models import Event
 
 Emit = Callable[[Event], None]
+
+
+WORKERS_VARIABLE = "CONTRACT_TOOLS_WORKERS"
+
+
+def default_workers() -> int:
+    """``$CONTRACT_TOOLS_WORKERS`` when set (a CI runner that already runs jobs side by side,
+    a test suite under xdist), else the usable cores."""
+    text = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if not text:
+        return usable_cores()
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise UsageError(f"${WORKERS_VARIABLE}={text!r}: expected a whole number of at least 1")
+    return count
 
 
 def usable_cores() -> int:
@@ -90,7 +108,7 @@ def run_units(
     """Every unit's result, in operation order, and how many processes explored (1: this
     one); ``drifts``: how many were found before (for the progress events)."""
     settings = shared.settings
-    count = min(settings.workers or usable_cores(), len(units))
+    count = min(settings.workers or default_workers(), len(units))
     refs = references(session)
     if count <= 1 or refs is None:
         return _in_process(units, shared, session, emit, drifts), 1

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -158,3 +159,19 @@ def test_merge_does_not_depend_on_the_order_units_finish(
     assert order == sorted(order, key=lambda op: int(op.removeprefix("GET /op")))
     assert merged.cases == sum(cases for cases, _, _ in units)
     assert [t["operation"] for t in merged.timings] == [f"GET /op{i}" for i in range(len(units))]
+
+
+def test_the_default_comes_from_the_environment_else_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contract_tools._parity.workers import default_workers, usable_cores
+    from contract_tools.errors import UsageError
+
+    monkeypatch.setenv("CONTRACT_TOOLS_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.delenv("CONTRACT_TOOLS_WORKERS")
+    assert default_workers() == usable_cores() >= 1
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("CONTRACT_TOOLS_WORKERS", bad)
+        with pytest.raises(UsageError, match=rf"^\$CONTRACT_TOOLS_WORKERS='{bad}': expected"):
+            default_workers()
