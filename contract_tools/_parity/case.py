@@ -26,6 +26,7 @@ from contract_tools._parity.contract import PathContract
 from contract_tools._parity.generate import BASELINE, CANDIDATE, MergedOperation, match_key
 from contract_tools._parity.noise import NoiseBook, probe, request_shape
 from contract_tools._parity.normalize import Normalizer
+from contract_tools._parity.overlap import send_both
 from contract_tools._parity.targets import Target
 from contract_tools.models import Level, Request, Response
 
@@ -65,8 +66,7 @@ class Judge:
     def __call__(self, op: MergedOperation, request: Request) -> Outcome:
         if self.headers:
             request = request.with_headers(self.headers)
-        base = self.baseline.send(request)
-        cand = self.candidate.send(request)
+        base, cand = send_both(self.baseline, self.candidate, request)
         outcome = Outcome(base, cand)
         differences = self.differences(op, base, cand, request)
         if not differences:

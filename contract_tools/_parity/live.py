@@ -21,6 +21,8 @@ class URLTarget(Target):
     transport sends the request and returns the answer as it came.
     """
 
+    waits_on_network = True
+
     def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:

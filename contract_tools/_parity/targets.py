@@ -56,6 +56,8 @@ class Target:
     reference: str | None = None
     # A live server or a shared instance must not receive a state-changing request twice.
     base_url: str = "http://localhost"
+    # A live server: its time goes to waiting on a socket, so both sides can wait at once.
+    waits_on_network: bool = False
 
     def open(self) -> None:
         """Acquire resources (event loop, lifespan, connection pool)."""

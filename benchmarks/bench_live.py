@@ -1,0 +1,117 @@
+"""Live parity: gunicorn (the legacy example) and uvicorn (its port) on loopback, cases per
+second with the two requests of a case sent one after the other and side by side, and
+Schemathesis's own CLI against the port alone for scale (prints figures; asserts nothing).
+
+Parity: ``--mode positive --max-examples 25 --seed 1``, no probes, no sequences, one worker (live
+servers stay in process). Schemathesis: ``st run`` on the port's /openapi.json with the same
+budget and seed, positive cases, no checks' failures counted against it.
+
+Usage: ``python benchmarks/bench_live.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _serving(args: list[str], port: int) -> Iterator[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server did not start: {' '.join(args)}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _parity(baseline: str, candidate: str, side_by_side: bool) -> tuple[float, int]:
+    import contract_tools as ct
+    from contract_tools._parity import overlap
+
+    original = overlap.overlaps
+    if not side_by_side:
+        overlap.overlaps = lambda a, b: False  # type: ignore[assignment]
+    try:
+        settings = ct.parity_settings(
+            baseline=baseline,
+            candidate=candidate,
+            mode="positive",
+            max_examples=25,
+            seed=1,
+            probes="none",
+            stateful=False,
+            database=False,
+            workers=1,
+        )
+        started = time.perf_counter()
+        report = ct.parity(settings)
+        wall = time.perf_counter() - started
+    finally:
+        overlap.overlaps = original
+    return wall, int(report.meta["summary"]["cases"])
+
+
+def _schemathesis(candidate: str) -> tuple[float, int]:
+    command = [
+        str(BIN / "st"), "run", f"{candidate}/openapi.json",
+        "--max-examples", "25", "--seed", "1", "--mode", "positive",
+        "--phases", "examples,coverage,fuzzing", "--no-color",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    match = re.search(r"(\d+) generated", result.stdout)
+    return wall, int(match.group(1)) if match else -1
+
+
+def main() -> None:
+    base_port, cand_port = _free_port(), _free_port()
+    gunicorn = [str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{base_port}",
+                "examples.legacy_flask:create_app()"]  # fmt: skip
+    uvicorn = [str(BIN / "uvicorn"), "--factory", "--host", "127.0.0.1", "--port", str(cand_port),
+               "--log-level", "warning", "examples.fastapi_port:create_app"]  # fmt: skip
+    with _serving(gunicorn, base_port) as baseline, _serving(uvicorn, cand_port) as candidate:
+        rows = []
+        for label, side_by_side in (("one after the other", False), ("side by side", True)):
+            wall, cases = _parity(baseline, candidate, side_by_side)
+            rows.append((f"parity, {label}", wall, cases))
+        wall, cases = _schemathesis(candidate)
+        rows.append(("schemathesis CLI, the port alone", wall, cases))
+    load = os.getloadavg()[0]
+    print(f"live example pair (gunicorn -w 1, uvicorn), load average {load:.2f}")
+    for label, wall, cases in rows:
+        rate = cases / wall if wall and cases > 0 else float("nan")
+        print(f"{label:36} {wall:6.1f} s wall, {cases:5} cases, {rate:6.1f} cases/s")
+
+
+if __name__ == "__main__":
+    main()
