@@ -205,7 +205,17 @@ def _call_factory(obj: Any, ref: AppRef) -> Any:
     except ValueError:
         pass  # builtins without a signature: just try the call
     try:
-        return obj(*ref.args, **ref.kwargs)
+        try:
+            return obj(*ref.args, **ref.kwargs)
+        except SystemError as exc:
+            if not _ast_race(exc):
+                raise
+            # CPython 3.11 (cpython#106905): the ast module's recursion counter is shared by
+            # threads, so Werkzeug compiling its rules while another thread converts an AST
+            # (an abandoned handler still running, say) fails spuriously. The counter is right
+            # again once both are done, so a build that failed with exactly this is tried once
+            # more; any other SystemError is the factory's own.
+            return obj(*ref.args, **ref.kwargs)
     except SystemExit as exc:
         raise AppLoadError(
             f"{ref.text}: factory {ref.attr!r} called sys.exit({exc.code!r})"
@@ -214,3 +224,7 @@ def _call_factory(obj: Any, ref: AppRef) -> Any:
         raise AppLoadError(
             f"{ref.text}: factory {ref.attr!r} raised {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _ast_race(exc: SystemError) -> bool:
+    return "AST constructor recursion depth mismatch" in str(exc)

@@ -145,3 +145,24 @@ def test_an_app_that_exits_while_loading_is_a_load_error(
     with pytest.raises(AppLoadError) as info:
         load_app(ref, str(tmp_path))
     assert str(info.value) == f"{ref}: {message.format(mod=mod)}"
+
+
+RACE_SOURCE = """
+from flask import Flask
+calls = []
+def create_app(message):
+    calls.append(message)
+    if len(calls) == 1:
+        raise SystemError(message)
+    return Flask("second")
+"""
+
+
+def test_a_build_hit_by_cpython_ast_race_is_tried_once_more(tmp_path: Path) -> None:
+    # cpython#106905: 3.11's ast recursion counter is shared by threads.
+    mod = write_module(tmp_path, RACE_SOURCE)
+    race = "AST constructor recursion depth mismatch (before=60, after=78)"
+    assert load_app(f"{mod}:create_app({race!r})", str(tmp_path)).name == "second"
+    other = write_module(tmp_path, RACE_SOURCE)
+    with pytest.raises(AppLoadError, match=r"factory 'create_app' raised SystemError: other$"):
+        load_app(f"{other}:create_app('other')", str(tmp_path))
