@@ -11,12 +11,14 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from contract_tools._parity.case import Outcome
 from contract_tools._parity.generate import MergedOperation, build_strategy, coverage_requests
 from contract_tools.errors import ContractToolsError
 from contract_tools.models import DriftKey, Mode, Request
+
+T = TypeVar("T")
 
 Send = Callable[[MergedOperation, Request], Outcome]
 
@@ -105,9 +107,10 @@ def reraise_ours(exc: BaseException) -> None:
 
 
 def hypothesis_run(
-    strategy: Any, body: Callable[[Request], None], n: int, op_seed: int, *, shrink: bool
+    strategy: Any, body: Callable[[T], None], n: int, op_seed: int, *, shrink: bool
 ) -> None:
-    """``body`` over ``n`` draws of ``strategy`` with a fixed seed; shrinking when asked.
+    """``body`` over ``n`` draws of ``strategy`` (requests, or the stateful phase's plans) with
+    a fixed seed; shrinking when asked.
 
     Exploration and shrinking use the same seed and settings, so the same draws come in the
     same order: the shrinker starts from the example exploration found.
@@ -129,8 +132,8 @@ def hypothesis_run(
         report_multiple_bugs=False,
     )
     @given(strategy)
-    def run(request: Request) -> None:
-        body(request)
+    def run(drawn: T) -> None:
+        body(drawn)
 
     run()
 

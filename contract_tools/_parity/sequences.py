@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from contract_tools._parity.exploration import reraise_ours
+from contract_tools._parity.exploration import hypothesis_run, reraise_ours
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, Value, extract, parameters
 from contract_tools._parity.step_generation import step_example, step_strategy
@@ -261,30 +261,10 @@ def run_plans(
     *,
     shrink: bool,
 ) -> None:
-    """``body`` over ``n`` plans drawn with a fixed seed; shrinking when asked. Exploration and
-    shrinking use the same seed and settings, so the shrinker starts from the plan found."""
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as with_seed
-
-    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
-
-    @with_seed(seed)
-    @settings(
-        max_examples=n,
-        database=None,
-        deadline=None,
-        phases=phases,
-        suppress_health_check=list(HealthCheck),
-        derandomize=False,
-        print_blob=False,
-        report_multiple_bugs=False,
-    )
-    @given(strategy)
-    def run(plan: Plan) -> None:
-        body(plan)
-
+    """``body`` over ``n`` plans drawn with a fixed seed (``hypothesis_run``, as exploration
+    draws requests); shrinking when asked. Our own errors leave as themselves."""
     try:
-        run()
+        hypothesis_run(strategy, body, n, seed, shrink=shrink)
     except BaseException as exc:
         reraise_ours(exc)
         raise
