@@ -110,6 +110,24 @@ def serve_command(reference: str, kind: str, port: int) -> str:
     return f"flask --app {shlex.quote(reference)} run --host 127.0.0.1 --port {port}"
 
 
+def snippet_name(operation: str, finding_id: str) -> str:
+    """``GET /books/{id}`` + ``body-mismatch`` -> ``get_books_id_body_mismatch``."""
+    name = "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}".lower())
+    return "_".join(part for part in name.split("_") if part)
+
+
+def replay_options(*, strict: bool, disable: Iterable[str], ignore: Iterable[str]) -> str:
+    """The keyword arguments a generated test passes to replay, to compare as the run did."""
+    options = ""
+    if strict:
+        options += ", strict=True"
+    if list(disable):
+        options += f", disable={sorted(disable)!r}"
+    if list(ignore):
+        options += f", ignore={list(ignore)!r}"
+    return options
+
+
 def pytest_snippet(
     baseline: str,
     candidate: str,
@@ -126,15 +144,8 @@ def pytest_snippet(
     It compares as the run did (same normalisation, the operation's noise and ignored paths), so
     it turns green once the port is fixed instead of failing forever on a timestamp.
     """
-    name = "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}".lower())
-    name = "_".join(part for part in name.split("_") if part)
-    options = ""
-    if strict:
-        options += ", strict=True"
-    if list(disable):
-        options += f", disable={sorted(disable)!r}"
-    if list(ignore):
-        options += f", ignore={list(ignore)!r}"
+    name = snippet_name(operation, finding_id)
+    options = replay_options(strict=strict, disable=disable, ignore=ignore)
     return (
         "from contract_tools import Request, replay_request\n\n\n"
         f"def test_{name}():\n"

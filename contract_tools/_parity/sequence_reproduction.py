@@ -20,7 +20,7 @@ from contract_tools._parity.compare import Difference, PathFilter, compare
 from contract_tools._parity.counterparts import Counterparts
 from contract_tools._parity.links import LOCATION, extract
 from contract_tools._parity.normalize import Normalizer
-from contract_tools._parity.reproduction import curl
+from contract_tools._parity.reproduction import curl, replay_options, snippet_name
 from contract_tools._parity.sequences import Played
 from contract_tools._parity.targets import Target
 from contract_tools.models import Request, Response, SequenceStep
@@ -185,15 +185,8 @@ def pytest_sequence(
 ) -> str:
     """A test that replays the sequence through the public API and fails while its last step
     (the finding's) differs."""
-    name = "".join(c if c.isalnum() else "_" for c in f"{operation}_{finding_id}".lower())
-    name = "_".join(part for part in name.split("_") if part) + "_sequence"
-    options = ""
-    if strict:
-        options += ", strict=True"
-    if list(disable):
-        options += f", disable={sorted(disable)!r}"
-    if list(ignore):
-        options += f", ignore={list(ignore)!r}"
+    name = snippet_name(operation, finding_id) + "_sequence"
+    options = replay_options(strict=strict, disable=disable, ignore=ignore)
     lines = [
         "from contract_tools import Request, replay_sequence",
         "",
