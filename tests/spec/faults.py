@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import socket
 import socketserver
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from tests.raw_server import raw_server
 
 SPEC = json.dumps({"openapi": "3.1.0", "paths": {}}).encode()
 
@@ -49,18 +49,5 @@ class _Handler(socketserver.BaseRequestHandler):
             return  # the client hung up, as it should
 
 
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-@contextmanager
-def fault_server() -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def fault_server() -> AbstractContextManager[str]:
+    return raw_server(_Handler)
