@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import socket
 import socketserver
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from tests.raw_server import raw_server
 
 
 class _Handler(socketserver.BaseRequestHandler):
+    # One answer per connection, and it says so (Connection: close): without it the client may
+    # reuse a connection this server has already closed, and the next case fails at random.
     def handle(self) -> None:
         data = b""
         while b"\r\n\r\n" not in data:
@@ -25,11 +27,11 @@ class _Handler(socketserver.BaseRequestHandler):
             # Set-Cookie with a byte that is not ASCII on a redirect (seen on httpbin).
             sock.sendall(
                 b"HTTP/1.1 302 Found\r\nLocation: /x\r\nSet-Cookie: a=\xc4\x80\r\n"
-                b"Content-Length: 0\r\n\r\n"
+                b"Content-Length: 0\r\nConnection: close\r\n\r\n"
             )
         elif path == "/trickle":
             # A byte every 20 ms for 4 s: each read is quick, only the total is too long.
-            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n")
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\nConnection: close\r\n\r\n")
             for _ in range(200):
                 try:
                     sock.sendall(b"x")
@@ -41,21 +43,8 @@ class _Handler(socketserver.BaseRequestHandler):
         elif path == "/drop":
             return  # closes without a word
         else:
-            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
 
 
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-@contextmanager
-def fault_server() -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def fault_server() -> AbstractContextManager[str]:
+    return raw_server(_Handler)
