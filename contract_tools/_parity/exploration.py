@@ -20,6 +20,9 @@ from contract_tools.models import DriftKey, Mode, Request
 
 T = TypeVar("T")
 
+# A Hypothesis choice sequence (hypothesis.internal.conjecture.choice.ChoiceT values).
+Choices = tuple[Any, ...]
+
 Send = Callable[[MergedOperation, Request], Outcome]
 
 
@@ -29,6 +32,9 @@ class Exploration:
 
     strategies: dict[Mode, Any] = field(default_factory=dict)
     cache: dict[Request, Outcome] = field(default_factory=dict)
+    # The Hypothesis choices each drawn request came from (boundary cases have none): the
+    # shrinker starts from a drift's own choices instead of replaying every draw before it.
+    choices: dict[Request, Choices] = field(default_factory=dict)
     new: dict[DriftKey, Mode] = field(default_factory=dict)  # drift -> the mode that found it
     sent: int = 0
     failure: BaseException | None = None
@@ -74,10 +80,13 @@ def explore(
         result.skip_reason = reason
         return result
     current = next(iter(result.strategies))
+    drawing = False  # boundary cases are built, not drawn: they have no choices
 
     def case(request: Request) -> None:
         if request in result.cache:
             return
+        if drawing:
+            result.choices[request] = drawn_choices()
         outcome = send(op, request)
         result.cache[request] = outcome
         result.sent += 1
@@ -87,12 +96,22 @@ def explore(
         if coverage:
             for boundary in coverage_requests(op, current.value, max_examples):
                 case(boundary)
+        drawing = True
         try:
             hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
         except BaseException as exc:  # FailureGroup and other groups are not Exceptions
             reraise_ours(exc)
             result.failure = exc
+        finally:
+            drawing = False
     return result
+
+
+def drawn_choices() -> Choices:
+    """The choices Hypothesis made for the example being run (call from inside a test body)."""
+    from hypothesis.control import current_build_context
+
+    return current_build_context().data.choices
 
 
 def reraise_ours(exc: BaseException) -> None:
@@ -107,23 +126,34 @@ def reraise_ours(exc: BaseException) -> None:
 
 
 def hypothesis_run(
-    strategy: Any, body: Callable[[T], None], n: int, op_seed: int, *, shrink: bool
+    strategy: Any,
+    body: Callable[[T], None],
+    n: int,
+    op_seed: int,
+    *,
+    shrink: bool,
+    start: Choices | None = None,
 ) -> None:
     """``body`` over ``n`` draws of ``strategy`` (requests, or the stateful phase's plans) with
     a fixed seed; shrinking when asked.
 
     Exploration and shrinking use the same seed and settings, so the same draws come in the
-    same order: the shrinker starts from the example exploration found.
+    same order: the shrinker starts from the example exploration found. With ``start`` (the
+    choices of that example, ``drawn_choices``) the shrinker starts from it at once: one draw
+    instead of replaying every draw exploration made before it.
     """
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as with_seed
 
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    database = None
+    if shrink and start is not None:
+        phases, database = [Phase.reuse, Phase.shrink], _starting_at(start)
 
     @with_seed(op_seed)
     @settings(
         max_examples=n,
-        database=None,
+        database=database,
         deadline=None,
         phases=phases,
         suppress_health_check=list(HealthCheck),
@@ -135,7 +165,32 @@ def hypothesis_run(
     def run(drawn: T) -> None:
         body(drawn)
 
+    if database is not None:
+        # @seed turns the database off (a seeded run should not replay saved failures); here
+        # the database holds only the example to start from, so it goes back on, after it.
+        run._hypothesis_internal_use_settings = settings(
+            run._hypothesis_internal_use_settings,
+            database=database,
+        )
+        run._hypothesis_internal_database_key = _START_KEY
     run()
+
+
+_START_KEY = b"contract-tools"
+
+
+def _starting_at(start: Choices) -> Any:
+    """A throwaway database holding ``start`` where Hypothesis's reuse phase reads it.
+
+    Under the secondary key, not the primary one: a primary example that still fails is taken
+    as already shrunk and the run ends there (Hypothesis's fast path for a re-run), whereas a
+    secondary one is replayed and then shrunk.
+    """
+    from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
+
+    database = InMemoryExampleDatabase()
+    database.save(_START_KEY + b".secondary", choices_to_bytes(start))
+    return database
 
 
 def hypothesis_home(path: str) -> None:

@@ -205,6 +205,7 @@ def _explore(
                 sig,
                 explored.strategies[mode],
                 cache=explored.cache,
+                choices=explored.choices,
                 send=lambda request: judge(op, request),
                 max_examples=settings.max_examples,
                 budget=settings.shrink_budget,
