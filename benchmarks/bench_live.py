@@ -1,12 +1,15 @@
 """Live parity: gunicorn (the legacy example) and uvicorn (its port) on loopback, cases per
-second with the two requests of a case sent one after the other and side by side, and
-Schemathesis's own CLI against the port alone for scale (prints figures; asserts nothing).
+second with the two requests of a case sent one after the other, side by side, and with several
+cases in flight (``--concurrency``), and Schemathesis's own CLI against the port alone for scale
+(prints figures; asserts nothing).
 
-Parity: ``--mode positive --max-examples 25 --seed 1``, no probes, no sequences, one worker (live
-servers stay in process). Schemathesis: ``st run`` on the port's /openapi.json with the same
-budget and seed, positive cases, no checks' failures counted against it.
+Parity: ``--mode positive --max-examples 100 --seed 1`` (another budget: ``bench_live.py N``),
+no probes, no sequences, one worker (live servers stay in process). Schemathesis: ``st run`` on
+the port's /openapi.json with the same budget and seed, positive cases, no checks' failures
+counted against it.
 
-Usage: ``python benchmarks/bench_live.py``.
+Usage: ``python benchmarks/bench_live.py [max_examples]`` (default 100: enough cases that the
+start-up, loading both specs, is not most of the time).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+MAX_EXAMPLES = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 
 
 def _free_port() -> int:
@@ -53,7 +58,9 @@ def _serving(args: list[str], port: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _parity(baseline: str, candidate: str, side_by_side: bool) -> tuple[float, int]:
+def _parity(
+    baseline: str, candidate: str, side_by_side: bool, concurrency: int
+) -> tuple[float, int]:
     import contract_tools as ct
     from contract_tools._parity import overlap
 
@@ -65,12 +72,13 @@ def _parity(baseline: str, candidate: str, side_by_side: bool) -> tuple[float, i
             baseline=baseline,
             candidate=candidate,
             mode="positive",
-            max_examples=25,
+            max_examples=MAX_EXAMPLES,
             seed=1,
             probes="none",
             stateful=False,
             database=False,
             workers=1,
+            concurrency=concurrency,
         )
         started = time.perf_counter()
         report = ct.parity(settings)
@@ -83,11 +91,13 @@ def _parity(baseline: str, candidate: str, side_by_side: bool) -> tuple[float, i
 def _schemathesis(candidate: str) -> tuple[float, int]:
     command = [
         str(BIN / "st"), "run", f"{candidate}/openapi.json",
-        "--max-examples", "25", "--seed", "1", "--mode", "positive",
+        "--max-examples", str(MAX_EXAMPLES), "--seed", "1", "--mode", "positive",
         "--phases", "examples,coverage,fuzzing", "--no-color",
     ]  # fmt: skip
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    # In a scratch directory: the CLI keeps a crash cache (.schemathesis/) where it runs.
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
     wall = time.perf_counter() - started
     match = re.search(r"(\d+) generated", result.stdout)
     return wall, int(match.group(1)) if match else -1
@@ -101,8 +111,13 @@ def main() -> None:
                "--log-level", "warning", "examples.fastapi_port:create_app"]  # fmt: skip
     with _serving(gunicorn, base_port) as baseline, _serving(uvicorn, cand_port) as candidate:
         rows = []
-        for label, side_by_side in (("one after the other", False), ("side by side", True)):
-            wall, cases = _parity(baseline, candidate, side_by_side)
+        for label, side_by_side, concurrency in (
+            ("one after the other", False, 1),
+            ("side by side", True, 1),
+            ("side by side, --concurrency 4", True, 4),
+            ("side by side, --concurrency 8", True, 8),
+        ):
+            wall, cases = _parity(baseline, candidate, side_by_side, concurrency)
             rows.append((f"parity, {label}", wall, cases))
         wall, cases = _schemathesis(candidate)
         rows.append(("schemathesis CLI, the port alone", wall, cases))
@@ -110,7 +125,7 @@ def main() -> None:
     print(f"live example pair (gunicorn -w 1, uvicorn), load average {load:.2f}")
     for label, wall, cases in rows:
         rate = cases / wall if wall and cases > 0 else float("nan")
-        print(f"{label:36} {wall:6.1f} s wall, {cases:5} cases, {rate:6.1f} cases/s")
+        print(f"{label:45} {wall:6.1f} s wall, {cases:5} cases, {rate:6.1f} cases/s")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ with flags on top, built once into one typed object per command (``settings.py``
     seed = 42
     mode = "all"
     workers = 2                         # processes exploring operations (default: usable cores)
+    concurrency = 4                     # cases in flight to two live servers (safe methods)
 
     [tool.contract-tools.parity.ignore_paths]
     "GET /books/{id}" = ["$.fetched_at"]

@@ -48,8 +48,9 @@ KEYWORDS = (
     "headers",
     "strict",
     "workers",
+    "concurrency",
 )
-_INTEGERS = ("max_examples", "seed", "workers")
+_INTEGERS = ("max_examples", "seed", "workers", "concurrency")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,8 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "parity(*include, include=[...], exclude=[...], max_examples=N, seed=N, mode=..., "
-        "fail_on=..., workers=N, baseline=APP, candidate=APP): settings of the `parity` "
-        "fixture for this test (contract-tools).",
+        "fail_on=..., workers=N, concurrency=N, baseline=APP, candidate=APP): settings of the "
+        "`parity` fixture for this test (contract-tools).",
     )
 
 

@@ -89,6 +89,8 @@ class ParitySettings(Outputs):
     shard: tuple[int, int] | None = None
     # Processes exploring operations side by side (None: one per usable core); 1: in process.
     workers: int | None = None
+    # Cases in flight at once to two live servers (safe methods only; 1: one at a time).
+    concurrency: int = 4
     database: str | None = None  # the drift store: off unless a directory or redis:// is given
     coverage: bool = True
     # Framework probes sent before generation: ("all",), () for none, or probe names.
@@ -325,6 +327,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "max_steps": _positive,
     "max_sequences": _positive,
     "workers": _positive,
+    "concurrency": _positive,
     "seed": _integer,
     "mode": _mode,
     "fail_on": _fail_on,

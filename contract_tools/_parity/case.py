@@ -43,8 +43,21 @@ class Outcome:
     differences: list[Difference] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One request as sent to both sides (the run's headers added) and their two answers."""
+
+    request: Request
+    baseline: Response
+    candidate: Response
+
+
 class Judge:
-    """Sends one request to both targets and decides what differs, at which level."""
+    """Sends one request to both targets and decides what differs, at which level.
+
+    ``send`` only waits on the targets and may run on any thread; ``judge`` learns noise, so
+    cases are judged one at a time, in the order they were drawn (``window.py``).
+    """
 
     def __init__(
         self,
@@ -64,9 +77,15 @@ class Judge:
         self._contracts: dict[str, PathContract | None] = {}
 
     def __call__(self, op: MergedOperation, request: Request) -> Outcome:
+        return self.judge(op, self.send(request))
+
+    def send(self, request: Request) -> Sent:
         if self.headers:
             request = request.with_headers(self.headers)
-        base, cand = send_both(self.baseline, self.candidate, request)
+        return Sent(request, *send_both(self.baseline, self.candidate, request))
+
+    def judge(self, op: MergedOperation, sent: Sent) -> Outcome:
+        request, base, cand = sent.request, sent.baseline, sent.candidate
         outcome = Outcome(base, cand)
         differences = self.differences(op, base, cand, request)
         if not differences:

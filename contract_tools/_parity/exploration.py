@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from contract_tools._parity.case import Outcome
 from contract_tools._parity.generate import MergedOperation, build_strategy, coverage_requests
@@ -24,6 +24,15 @@ T = TypeVar("T")
 Choices = tuple[Any, ...]
 
 Send = Callable[[MergedOperation, Request], Outcome]
+Judged = Callable[[Request, Outcome], None]
+
+
+class Flight(Protocol):
+    """Requests sent while the next are drawn, judged in order (``window.Window``)."""
+
+    def submit(self, request: Request) -> None: ...
+    def drain(self) -> None: ...
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -72,8 +81,11 @@ def explore(
     seed: Callable[[Mode], int],
     on_case: Callable[[Request, Outcome, Mode], None],
     send: Send,
+    window: Callable[[Judged], Flight] | None = None,
 ) -> Exploration:
-    """Run the exploration of ``op``; ``on_case`` sees every new (request, outcome)."""
+    """Run the exploration of ``op``; ``on_case`` sees every new (request, outcome), in the
+    order the requests were made. With ``window`` (live servers: ``window.Window``) several
+    requests are in flight while the next are drawn."""
     result = Exploration()
     result.strategies, reason = strategies_for(op, mode)
     if not result.strategies:
@@ -81,29 +93,49 @@ def explore(
         return result
     current = next(iter(result.strategies))
     drawing = False  # boundary cases are built, not drawn: they have no choices
+    in_flight: set[Request] = set()
 
-    def case(request: Request) -> None:
-        if request in result.cache:
-            return
-        if drawing:
-            result.choices[request] = drawn_choices()
-        outcome = send(op, request)
+    def judged(request: Request, outcome: Outcome) -> None:
+        in_flight.discard(request)
         result.cache[request] = outcome
         result.sent += 1
         on_case(request, outcome, current)
 
-    for current, strategy in result.strategies.items():
-        if coverage:
-            for boundary in coverage_requests(op, current.value, max_examples):
-                case(boundary)
-        drawing = True
-        try:
-            hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
-        except BaseException as exc:  # FailureGroup and other groups are not Exceptions
-            reraise_ours(exc)
-            result.failure = exc
-        finally:
-            drawing = False
+    flight = window(judged) if window is not None else None
+
+    def case(request: Request) -> None:
+        if request in result.cache or request in in_flight:
+            return
+        if drawing:
+            result.choices[request] = drawn_choices()
+        if flight is None:
+            judged(request, send(op, request))
+        else:
+            in_flight.add(request)
+            flight.submit(request)
+
+    try:
+        for current, strategy in result.strategies.items():
+            if coverage:
+                for boundary in coverage_requests(op, current.value, max_examples):
+                    case(boundary)
+            drawing = True
+            try:
+                if flight is not None:
+                    # Every answer so far judged before the first draw: the values generation
+                    # mixes in are read then (harvest.Snapshot), as when sent one at a time.
+                    flight.drain()
+                hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
+                if flight is not None:
+                    flight.drain()
+            except BaseException as exc:  # FailureGroup and other groups are not Exceptions
+                reraise_ours(exc)
+                result.failure = exc
+            finally:
+                drawing = False
+    finally:
+        if flight is not None:
+            flight.close()
     return result
 
 

@@ -27,6 +27,7 @@ from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.shrinking import shrink
 from contract_tools._parity.store import store_order
 from contract_tools._parity.targets import Target
+from contract_tools._parity.window import window_for
 from contract_tools.models import DriftKey, Mode, Request
 from contract_tools.settings import ParitySettings
 
@@ -190,6 +191,7 @@ def _explore(
         seed=seed,
         on_case=seen,
         send=judge,
+        window=window_for(judge, op, settings.concurrency),
     )
     result.signatures = signatures.by_key
     if explored.skip_reason is not None:

@@ -117,6 +117,13 @@ def parity(
         help="Processes exploring operations side by side, e.g. --workers 2 (same findings for "
         "a seed whatever N; 1: in this process).  (default: the usable cores)",
     ),
+    concurrency: int | None = typer.Option(
+        None,
+        "--concurrency",
+        min=1,
+        help="Cases in flight at once to two live servers, e.g. --concurrency 8 (GET, HEAD, "
+        "OPTIONS only; answers judged in draw order; 1: one at a time).  (default: 4)",
+    ),
     database: str | None = typer.Option(
         None,
         "--database",
@@ -196,6 +203,7 @@ def parity(
             github_summary=github_summary or None,
             shard=shard,
             workers=workers,
+            concurrency=concurrency,
             database=False if no_database else database,
             allow_unsafe=allow_unsafe or None,
             coverage=coverage,
