@@ -21,15 +21,15 @@ from contract_tools._parity.case import Judge, Sent
 from contract_tools._parity.exploration import Judged
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.overlap import overlaps
+from contract_tools._parity.targets import SAFE_METHODS
 from contract_tools.models import Request
-
-# Methods that change nothing on a server (RFC 9110 safe methods): these may overlap.
-SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def overlappable(judge: Judge, op: MergedOperation, size: int) -> bool:
     """Whether ``op``'s cases may be several in flight: live servers, a safe method, size > 1."""
-    return size > 1 and op.method.upper() in SAFE and overlaps(judge.baseline, judge.candidate)
+    return (
+        size > 1 and op.method.upper() in SAFE_METHODS and overlaps(judge.baseline, judge.candidate)
+    )
 
 
 def window_for(judge: Judge, op: MergedOperation, size: int) -> Callable[[Judged], Window] | None:

@@ -24,6 +24,7 @@ import sysconfig
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ from contract_tools._parity.exploration import hypothesis_home
 from contract_tools._parity.generate import MergedOperation, merge_operations
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.session import Session, make_target
+from contract_tools._parity.targets import SAFE_METHODS
 from contract_tools._parity.unit import Shared, Unit, UnitResult, judge_for, run_unit
-from contract_tools.errors import ContractToolsError, UsageError
+from contract_tools.errors import AppLoadError, ContractToolsError, UsageError
 from contract_tools.models import Event
 
 Emit = Callable[[Event], None]
@@ -160,7 +162,6 @@ def _in_workers(
 ) -> list[UnitResult]:
     total, budget = len(units), shared.settings.max_examples
     done: dict[int, UnitResult] = {}
-    shown = 0  # units whose events were emitted: those before ``shown`` in operation order
     home = tempfile.TemporaryDirectory(prefix="contract-tools-workers-")
     executor = ProcessPoolExecutor(
         max_workers=count,
@@ -169,25 +170,29 @@ def _in_workers(
         initargs=(replace(setup, home=home.name),),
     )
     try:
+        # The costliest first (a fresh app per state-changing case), so that no worker is left
+        # with a long unit while the other idles; the results are put in operation order after.
         pending: set[Future[UnitResult | Failure]] = {
-            executor.submit(_run_in_worker, unit, shared) for _, unit in units
+            executor.submit(_run_in_worker, unit, shared)
+            for _, unit in sorted(units, key=lambda pair: _cost_rank(pair[0]))
         }
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                outcome = future.result()
-                if isinstance(outcome, Failure):
-                    raise outcome.kind(outcome.message)
-                done[outcome.index] = outcome
-            while shown < total and units[shown][1].index in done:
-                result = done[units[shown][1].index]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise AppLoadError(_BROKEN) from None
+                if isinstance(result, Failure):
+                    raise result.kind(result.message)
+                done[result.index] = result
+                # Progress as units finish: it counts, and the findings do not depend on it.
                 emit(Event("operation", result.operation, result.index, total, 0, budget))
                 drifts += len(result.signatures)
                 cases = result.cases
                 emit(Event("case", result.operation, result.index, total, cases, budget, drifts))
                 if result.skipped is not None:
                     emit(Event("skipped", result.operation))
-                shown += 1
     except BaseException:
         # An interrupt, SIGTERM (the CLI raises it as one) or a failed unit: nothing more runs.
         _stop(executor)
@@ -196,6 +201,19 @@ def _in_workers(
         executor.shutdown(wait=True)
         home.cleanup()
     return [done[unit.index] for _, unit in units]
+
+
+_BROKEN = (
+    "a worker process ended abruptly (killed, out of memory, or it could not start: a script "
+    "that calls contract_tools.parity must do it under `if __name__ == '__main__':`, since "
+    "workers import the script); --workers 1 explores in this process"
+)
+
+
+def _cost_rank(op: MergedOperation) -> bool:
+    """False (first) for an operation whose cases may change state: a factory target builds a
+    fresh app for each, several times the cost of a safe case."""
+    return op.method.upper() in SAFE_METHODS
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

@@ -175,3 +175,35 @@ def test_the_default_comes_from_the_environment_else_the_cores(
         monkeypatch.setenv("CONTRACT_TOOLS_WORKERS", bad)
         with pytest.raises(UsageError, match=rf"^\$CONTRACT_TOOLS_WORKERS='{bad}': expected"):
             default_workers()
+
+
+def test_a_script_without_a_main_guard_gets_one_line_that_says_what_to_do(tmp_path: Path) -> None:
+    # Spawned workers import the calling script again; unguarded, it starts a run there too,
+    # which multiprocessing refuses, and the pool breaks. The parent says why, not "broken pool".
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import contract_tools as ct\n"
+        "settings = ct.parity_settings(\n"
+        "    baseline='tests.parity.apps.bookshop_flask:create_app()',\n"
+        "    candidate='tests.parity.apps.bookshop_fastapi:create_app()',\n"
+        "    max_examples=2, probes='none', stateful=False, database=False, workers=2,\n"
+        ")\n"
+        "try:\n"
+        "    ct.parity(settings)\n"
+        "except ct.ContractToolsError as exc:\n"
+        "    print(type(exc).__name__, exc.exit_code, exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == (
+        "AppLoadError 3 a worker process ended abruptly (killed, out of memory, or it could not "
+        "start: a script that calls contract_tools.parity must do it under `if __name__ == "
+        "'__main__':`, since workers import the script); --workers 1 explores in this process"
+    )
