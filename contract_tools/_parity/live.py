@@ -12,6 +12,9 @@ from contract_tools.errors import AppLoadError, UsageError
 from contract_tools.models import Request, Response
 from contract_tools.settings import DEFAULT_TIMEOUT
 
+# RFC 9110 9.2.2: sending one of these twice has the effect of sending it once.
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
 
 class URLTarget(Target):
     """A live server, reached through httpx's transport: exactly the built request, nothing more.
@@ -19,6 +22,11 @@ class URLTarget(Target):
     The transport, not a client: a client follows (or prepares to follow) redirects and keeps
     cookies, and httpx raised building the redirect of a 3xx whose Set-Cookie is not ASCII. A
     transport sends the request and returns the answer as it came.
+
+    A kept-alive connection the server closes just as a request is written gives no answer
+    through no fault of either app (RFC 9112 9.3.1). An idempotent request is sent once more
+    on a new connection when that happens before any byte of an answer; any other request goes
+    on a connection of its own, never a kept one, since sending it twice could act twice.
     """
 
     waits_on_network = True
@@ -31,7 +39,8 @@ class URLTarget(Target):
         self.base_url = base_url.rstrip("/")
         self._prefix = parts.path.rstrip("/")
         self.timeout = timeout
-        self._transport: Any = None
+        self._transport: Any = None  # connections kept alive, for idempotent requests
+        self._fresh: Any = None  # a new connection per request
 
     @property
     def host(self) -> str:
@@ -43,6 +52,9 @@ class URLTarget(Target):
 
             self._reachable()
             self._transport = httpx.HTTPTransport(retries=0, trust_env=False)
+            self._fresh = httpx.HTTPTransport(
+                retries=0, trust_env=False, limits=httpx.Limits(max_keepalive_connections=0)
+            )
 
     def _reachable(self) -> None:
         """A server that is not there is a target that did not load (exit 3), not a crash of
@@ -57,9 +69,10 @@ class URLTarget(Target):
             raise AppLoadError(f"{self.base_url}: cannot connect ({reason})") from None
 
     def close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+        for transport in (self._transport, self._fresh):
+            if transport is not None:
+                transport.close()
+        self._transport = self._fresh = None
 
     def send(self, request: Request) -> Response:
         import httpx
@@ -80,7 +93,7 @@ class URLTarget(Target):
             ]
             req = httpx.Request(request.method, url, headers=headers, content=request.body or None)
             req.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
-            resp = self._transport.handle_request(req)
+            resp = self._exchange(req, request.method.upper() in IDEMPOTENT)
             try:
                 body = self._read(resp, deadline)
             finally:
@@ -99,6 +112,19 @@ class URLTarget(Target):
             body=body,
             elapsed=time.perf_counter() - started,
         )
+
+    def _exchange(self, req: Any, idempotent: bool) -> Any:
+        """The answer's head, from a kept connection and again from a new one if that one was
+        closed under the request (idempotent requests); others from a new connection."""
+        import httpx
+
+        if not idempotent:
+            return self._fresh.handle_request(req)
+        try:
+            return self._transport.handle_request(req)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            # Nothing of an answer came: the connection, not the server's answer, failed.
+            return self._fresh.handle_request(req)
 
     def _read(self, resp: Any, deadline: float) -> bytes:
         """The raw body (no decompression, as in-process targets see bodies), within one total

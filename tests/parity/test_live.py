@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+import socketserver
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -177,3 +179,49 @@ def test_the_live_target_sends_and_reads_raw_whatever_the_server_does() -> None:
     assert drop.status == 0 and drop.no_answer is not None
     assert drop.no_answer.startswith("RemoteProtocolError")
     assert (fine.status, fine.body) == (200, b"ok")
+
+
+class _ClosesKeptConnections(socketserver.BaseRequestHandler):
+    """Answers the first request of a connection and keeps it open (no Connection: close), then
+    reads the next request on it and closes without a word: a server's idle keep-alive timeout
+    firing just as the client reuses the connection, every time."""
+
+    connections: ClassVar[int] = 0
+    requests: ClassVar[list[str]] = []
+
+    def handle(self) -> None:
+        type(self).connections += 1
+        for answered in (True, False):
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = self.request.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+            type(self).requests.append(data.split(b"\r\n", 1)[0].decode())
+            if answered:
+                self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+
+def test_a_kept_connection_closed_under_a_request_is_no_false_no_answer() -> None:
+    from tests.raw_server import raw_server
+
+    handler = _ClosesKeptConnections
+    handler.connections, handler.requests = 0, []
+    with raw_server(handler) as url, URLTarget(url, timeout=5) as target:
+        gets = [target.send(Request.build("GET", f"/g{i}")) for i in range(4)]
+        posts = [target.send(Request.build("POST", f"/p{i}", body=b"{}")) for i in range(2)]
+    assert [(r.status, r.body, r.no_answer) for r in gets + posts] == [(200, b"ok", None)] * 6
+    # g1 and g3 were written to a kept connection, lost, and sent again on a new one (g0 and g2
+    # opened the kept ones); a POST is never sent twice: each has a connection of its own.
+    assert handler.requests == [
+        "GET /g0 HTTP/1.1",
+        "GET /g1 HTTP/1.1",
+        "GET /g1 HTTP/1.1",
+        "GET /g2 HTTP/1.1",
+        "GET /g3 HTTP/1.1",
+        "GET /g3 HTTP/1.1",
+        "POST /p0 HTTP/1.1",
+        "POST /p1 HTTP/1.1",
+    ]
+    assert handler.connections == 7  # and the reachability check when the target opened
