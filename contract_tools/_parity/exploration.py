@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from contract_tools._parity.case import Outcome
 from contract_tools._parity.generate import MergedOperation, build_strategy, coverage_requests
 from contract_tools.errors import ContractToolsError
-from contract_tools.models import DriftKey, Mode, Request
+from contract_tools.models import DriftKey, Mode, Request, Response
 
 T = TypeVar("T")
 
@@ -24,6 +24,9 @@ T = TypeVar("T")
 Choices = tuple[Any, ...]
 
 Send = Callable[[MergedOperation, Request], Outcome]
+
+# What the cache keeps of a case where both sides agreed: that it was sent, and no difference.
+AGREED = Outcome(Response(0), Response(0))
 Judged = Callable[[Request, Outcome], None]
 
 
@@ -97,9 +100,15 @@ def explore(
 
     def judged(request: Request, outcome: Outcome) -> None:
         in_flight.discard(request)
-        result.cache[request] = outcome
         result.sent += 1
         on_case(request, outcome, current)
+        if outcome.differences:
+            result.cache[request] = outcome
+        else:
+            # Kept only as sent: shrinking and the drift store ask an agreeing case nothing
+            # more, and its answers and choices held all of a long run's memory.
+            result.cache[request] = AGREED
+            result.choices.pop(request, None)
 
     flight = window(judged) if window is not None else None
 
