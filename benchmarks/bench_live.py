@@ -4,9 +4,9 @@ cases in flight (``--concurrency``), and Schemathesis's own CLI against the port
 (prints figures; asserts nothing).
 
 Parity: ``--mode positive --max-examples 100 --seed 1`` (another budget: ``bench_live.py N``),
-no probes, no sequences, one worker (live servers stay in process). Schemathesis: ``st run`` on
-the port's /openapi.json with the same budget and seed, positive cases, no checks' failures
-counted against it.
+no probes, no sequences, one worker and two (reads in workers, then writes in process).
+Schemathesis: ``st run`` on the port's /openapi.json with the same budget and seed, positive
+cases, no checks' failures counted against it.
 
 Usage: ``python benchmarks/bench_live.py [max_examples]`` (default 100: enough cases that the
 start-up, loading both specs, is not most of the time).
@@ -59,7 +59,7 @@ def _serving(args: list[str], port: int) -> Iterator[str]:
 
 
 def _parity(
-    baseline: str, candidate: str, side_by_side: bool, concurrency: int
+    baseline: str, candidate: str, side_by_side: bool, concurrency: int, workers: int = 1
 ) -> tuple[float, int]:
     import contract_tools as ct
     from contract_tools._parity import overlap
@@ -77,7 +77,7 @@ def _parity(
             probes="none",
             stateful=False,
             database=False,
-            workers=1,
+            workers=workers,
             concurrency=concurrency,
         )
         started = time.perf_counter()
@@ -111,13 +111,15 @@ def main() -> None:
                "--log-level", "warning", "examples.fastapi_port:create_app"]  # fmt: skip
     with _serving(gunicorn, base_port) as baseline, _serving(uvicorn, cand_port) as candidate:
         rows = []
-        for label, side_by_side, concurrency in (
-            ("one after the other", False, 1),
-            ("side by side", True, 1),
-            ("side by side, --concurrency 4", True, 4),
-            ("side by side, --concurrency 8", True, 8),
+        for label, side_by_side, concurrency, workers in (
+            ("one after the other", False, 1, 1),
+            ("side by side", True, 1, 1),
+            ("side by side, --concurrency 4", True, 4, 1),
+            ("side by side, --concurrency 8", True, 8, 1),
+            ("--concurrency 4 --workers 2 (the defaults)", True, 4, 2),
+            ("--concurrency 8 --workers 2", True, 8, 2),
         ):
-            wall, cases = _parity(baseline, candidate, side_by_side, concurrency)
+            wall, cases = _parity(baseline, candidate, side_by_side, concurrency, workers)
             rows.append((f"parity, {label}", wall, cases))
         wall, cases = _schemathesis(candidate)
         rows.append(("schemathesis CLI, the port alone", wall, cases))

@@ -36,6 +36,7 @@ class URLTarget(Target):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"{base_url!r} is not an http(s) URL")
         self.name = base_url
+        self.reference = base_url  # a URL is all a worker process needs to reach the server
         self.base_url = base_url.rstrip("/")
         self._prefix = parts.path.rstrip("/")
         self.timeout = timeout

@@ -2,15 +2,20 @@
 
 Workers are spawned (never forked: the parent's targets may hold ASGI loop threads) and build
 their own targets from the references the parent's were built from, so no app is pickled;
-the specs the parent resolved go with them, so both read the same operations. Only targets
-made from a factory reference (``module:factory()``) are run in workers: a shared instance or
-a live server keeps state from one operation to the next, which would make findings depend
-on which process explored what. Anything else, one worker, or one unit: in process.
+the specs the parent resolved go with them, so both read the same operations.
 
-Results come back in any order; progress is emitted in operation order (a unit's events wait
-for the units before it), and ``unit.merge`` orders the results, so a seed gives the same
-findings with 1, 2 or 4 workers. Hypothesis mixes the literal constants of every local module
-loaded in a process into its draws: a worker imports the parent's local modules first.
+- Factory references (``module:factory()``): every unit may run in a worker; each builds a
+  fresh app for every state-changing case, so no unit sees another's state.
+- Two live servers: their state is shared by every operation. Operations that only read
+  (GET, HEAD, OPTIONS) run first, in workers when asked; then the others, in this process and
+  in operation order. One worker keeps that order, so the state each operation sees does not
+  depend on N.
+- A shared instance handed in as an object, one worker, or one unit: in process.
+
+Results come back in any order (progress is emitted as units finish) and ``unit.merge`` orders
+them, so a seed gives the same findings with 1, 2 or 4 workers. Hypothesis mixes the literal
+constants of every local module loaded in a process into its draws: a worker imports the
+parent's local modules first.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from contract_tools._parity.targets import SAFE_METHODS
 from contract_tools._parity.unit import Shared, Unit, UnitResult, judge_for, run_unit
 from contract_tools.errors import AppLoadError, ContractToolsError, UsageError
 from contract_tools.models import Event
+from contract_tools.settings import ParitySettings
 
 Emit = Callable[[Event], None]
 
@@ -66,6 +72,15 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
+
+
+def live_references(session: Session) -> tuple[str, str] | None:
+    """The two URLs, when both targets are live servers."""
+    refs = [getattr(t, "reference", None) for t in (session.baseline, session.candidate)]
+    live = session.baseline.waits_on_network and session.candidate.waits_on_network
+    if live and isinstance(refs[0], str) and isinstance(refs[1], str):
+        return refs[0], refs[1]
+    return None
 
 
 def references(session: Session) -> tuple[str, str] | None:
@@ -111,10 +126,49 @@ def run_units(
     one); ``drifts``: how many were found before (for the progress events)."""
     settings = shared.settings
     count = min(settings.workers or default_workers(), len(units))
+    total = len(units)
+    live = live_references(session)
+    if live is not None:
+        return _live(units, shared, session, emit, drifts, count, live)
     refs = references(session)
     if count <= 1 or refs is None:
-        return _in_process(units, shared, session, emit, drifts), 1
-    setup = Setup(
+        return _in_process(units, shared, session, emit, drifts, total), 1
+    setup = _setup_for(refs, session, settings)
+    return _in_workers(units, shared, setup, count, emit, drifts, total), count
+
+
+def _live(
+    units: list[tuple[MergedOperation, Unit]],
+    shared: Shared,
+    session: Session,
+    emit: Emit,
+    drifts: int,
+    count: int,
+    refs: tuple[str, str],
+) -> tuple[list[UnitResult], int]:
+    """Two live servers: every operation that only reads first, side by side in workers when
+    there are several; then the ones that may change state, here, in operation order.
+
+    A server's state is shared by every operation, so reads may overlap each other but not a
+    write. With one worker the order is the same (reads, then writes), so the server state each
+    operation sees, and the findings of a seed, do not depend on N.
+    """
+    total = len(units)
+    reads = [pair for pair in units if pair[0].method.upper() in SAFE_METHODS]
+    writes = [pair for pair in units if pair[0].method.upper() not in SAFE_METHODS]
+    workers = min(count, len(reads))
+    if workers > 1:
+        setup = _setup_for(refs, session, shared.settings)
+        first = _in_workers(reads, shared, setup, workers, emit, drifts, total)
+    else:
+        first = _in_process(reads, shared, session, emit, drifts, total)
+    drifts += sum(len(result.signatures) for result in first)
+    then = _in_process(writes, shared, session, emit, drifts, total)
+    return sorted(first + then, key=lambda result: result.index), max(workers, 1)
+
+
+def _setup_for(refs: tuple[str, str], session: Session, settings: ParitySettings) -> Setup:
+    return Setup(
         refs[0],
         refs[1],
         dict(session.specs),
@@ -122,7 +176,6 @@ def run_units(
         settings.timeout,
         local_modules(),
     )
-    return _in_workers(units, shared, setup, count, emit, drifts), count
 
 
 def _in_process(
@@ -131,8 +184,9 @@ def _in_process(
     session: Session,
     emit: Emit,
     drifts: int,
+    total: int,
 ) -> list[UnitResult]:
-    total, budget = len(units), shared.settings.max_examples
+    budget = shared.settings.max_examples
 
     def judge_of(noise: NoiseBook) -> Judge:
         return judge_for(session.baseline, session.candidate, session.specs, shared.settings, noise)
@@ -159,8 +213,9 @@ def _in_workers(
     count: int,
     emit: Emit,
     drifts: int,
+    total: int,
 ) -> list[UnitResult]:
-    total, budget = len(units), shared.settings.max_examples
+    budget = shared.settings.max_examples
     done: dict[int, UnitResult] = {}
     home = tempfile.TemporaryDirectory(prefix="contract-tools-workers-")
     executor = ProcessPoolExecutor(
