@@ -2,8 +2,10 @@
 
 ``--mode all`` is a positive and a negative run, each with its own budget: drawn from one pool,
 invalid inputs crowded out the rare valid body a drift needs (the example's 201 -> 200 was
-missed that way). Every request is sent once per run (a cache keyed by the request), so the
-shrinker can replay the exploration without re-sending anything.
+missed that way). Every request is sent once per run (a cache keyed by the request, holding
+the answers of the cases that differ and only "agreed" for the others), and each drawn request
+keeps the Hypothesis choices it came from while it shows a difference: the shrinker starts from
+them and never sends a request twice.
 """
 
 from __future__ import annotations
