@@ -79,7 +79,10 @@ def run(kind: str, mode: str, max_examples: int, shrink: bool) -> None:
         timed(asgi.ASGITarget, "_send", spent, "send"),
     ):
         settings = merge(
-            ParitySettings(database=None),
+            # Exploration and shrinking alone, in this process (the breakdown times methods
+            # here): the probe and stateful phases send requests that are neither cases nor
+            # shrinking, and workers would explore elsewhere (bench_workers has both).
+            ParitySettings(database=None, probes=(), stateful=False, workers=1),
             max_examples=max_examples,
             seed=1,
             mode=mode,
