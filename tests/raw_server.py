@@ -3,6 +3,7 @@ no HTTP framework would write (tests/parity/faults.py, tests/spec/faults.py)."""
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -25,3 +26,14 @@ def raw_server(handler: type[socketserver.BaseRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def read_head(sock: socket.socket) -> bytes | None:
+    """A request's line and headers, read up to the blank line; None when the client closed."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return data

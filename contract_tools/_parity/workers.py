@@ -76,18 +76,19 @@ def usable_cores() -> int:
 
 def live_references(session: Session) -> tuple[str, str] | None:
     """The two URLs, when both targets are live servers."""
-    refs = [getattr(t, "reference", None) for t in (session.baseline, session.candidate)]
-    live = session.baseline.waits_on_network and session.candidate.waits_on_network
-    if live and isinstance(refs[0], str) and isinstance(refs[1], str):
-        return refs[0], refs[1]
-    return None
+    both = session.baseline.waits_on_network and session.candidate.waits_on_network
+    return _references(session) if both else None
 
 
 def references(session: Session) -> tuple[str, str] | None:
     """The references both targets were made from, when both build an app per case."""
+    both = session.baseline.fresh_per_case and session.candidate.fresh_per_case
+    return _references(session) if both else None
+
+
+def _references(session: Session) -> tuple[str, str] | None:
     refs = [getattr(t, "reference", None) for t in (session.baseline, session.candidate)]
-    fresh = session.baseline.fresh_per_case and session.candidate.fresh_per_case
-    if fresh and isinstance(refs[0], str) and isinstance(refs[1], str):
+    if isinstance(refs[0], str) and isinstance(refs[1], str):
         return refs[0], refs[1]
     return None
 

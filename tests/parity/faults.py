@@ -8,19 +8,16 @@ import socketserver
 import time
 from contextlib import AbstractContextManager
 
-from tests.raw_server import raw_server
+from tests.raw_server import raw_server, read_head
 
 
 class _Handler(socketserver.BaseRequestHandler):
     # One answer per connection, and it says so (Connection: close): without it the client may
     # reuse a connection this server has already closed, and the next case fails at random.
     def handle(self) -> None:
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = self.request.recv(4096)
-            if not chunk:
-                return
-            data += chunk
+        data = read_head(self.request)
+        if data is None:
+            return
         path = data.split(b" ", 2)[1].decode()
         sock: socket.socket = self.request
         if path == "/redirect-cookie":

@@ -20,6 +20,7 @@ from contract_tools.errors import AppLoadError
 from contract_tools.models import Request
 from tests.parity.apps import bookshop_flask
 from tests.parity.running import run
+from tests.raw_server import raw_server, read_head
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -192,20 +193,15 @@ class _ClosesKeptConnections(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         type(self).connections += 1
         for answered in (True, False):
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = self.request.recv(4096)
-                if not chunk:
-                    return
-                data += chunk
+            data = read_head(self.request)
+            if data is None:
+                return
             type(self).requests.append(data.split(b"\r\n", 1)[0].decode())
             if answered:
                 self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 
 
 def test_a_kept_connection_closed_under_a_request_is_no_false_no_answer() -> None:
-    from tests.raw_server import raw_server
-
     handler = _ClosesKeptConnections
     handler.connections, handler.requests = 0, []
     with raw_server(handler) as url, URLTarget(url, timeout=5) as target:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 
 import pytest
 
@@ -19,6 +16,7 @@ from contract_tools._parity.targets import Target
 from contract_tools._parity.window import Window, overlappable, window_for
 from contract_tools.errors import AppLoadError
 from contract_tools.models import Report, Request, Response
+from tests.parity.items import GET_ITEM, ItemsServer, found, serving, spec
 from tests.parity.running import run
 
 GET = MergedOperation("GET /items/{id}", "GET", "/items/{id}")
@@ -139,76 +137,13 @@ def test_only_safe_requests_to_two_live_servers_overlap() -> None:
 
 # -- a whole run against two live servers ----------------------------------------------------
 
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "items", "version": "1"},
-    "paths": {
-        "/items/{id}": {
-            "get": {
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                ],
-                "responses": {"200": {"description": "an item"}},
-            }
-        }
-    },
-}
 
-
-class _Server:
-    """An items server that counts the requests it is answering at once. With ``wait``, a
-    request waits for a second one to arrive (at most ``wait`` seconds), so overlap shows
-    whenever the client allows it."""
-
-    def __init__(self, drift: bool, wait: float) -> None:
-        self.most = 0
-        self._now = 0
-        self._arrivals = threading.Condition()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                with outer._arrivals:
-                    outer._now += 1
-                    outer.most = max(outer.most, outer._now)
-                    outer._arrivals.notify_all()
-                    outer._arrivals.wait_for(lambda: outer._now >= 2, timeout=wait)
-                item = self.path.rsplit("/", 1)[-1]
-                # The drift: the port answers a negative id with 404, the legacy app with 200.
-                status = 404 if drift and item.startswith("-") else 200
-                body = json.dumps({"id": item}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                with outer._arrivals:
-                    outer._now -= 1
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-
-
-@contextmanager
-def _servers(wait: float) -> Iterator[tuple[_Server, _Server]]:
-    pair = _Server(drift=False, wait=wait), _Server(drift=True, wait=wait)
-    try:
-        yield pair
-    finally:
-        for server in pair:
-            server.http.shutdown()
-            server.http.server_close()
-
-
-def _live_run(legacy: _Server, port: _Server, concurrency: int) -> Report:
+def _live_run(legacy: ItemsServer, port: ItemsServer, concurrency: int) -> Report:
+    document = spec(GET_ITEM)
     return run(
         URLTarget(legacy.url),
         URLTarget(port.url),
-        {"baseline": SPEC, "candidate": SPEC},
+        {"baseline": document, "candidate": document},
         max_examples=20,
         seed=3,
         mode="positive",
@@ -218,24 +153,16 @@ def _live_run(legacy: _Server, port: _Server, concurrency: int) -> Report:
 
 
 def test_a_live_run_finds_the_same_drifts_from_the_same_cases_with_cases_in_flight() -> None:
-    with _servers(wait=0) as (legacy, port):
+    with serving(wait=0) as (legacy, port):
         one = _live_run(legacy, port, concurrency=1)
     assert (legacy.most, port.most) == (1, 1)  # one at a time means one at a time
-    with _servers(wait=0.5) as (legacy, port):
+    with serving(wait=0.5) as (legacy, port):
         four = _live_run(legacy, port, concurrency=4)
     assert 2 <= legacy.most <= 4 and 2 <= port.most <= 4  # several in flight, never over 4
     assert [(f.key.id, f.subject) for f in one.findings] == [
         ("status-mismatch", ("status 200 -> 404",))
     ]
-    assert _found(four) == _found(one)
+    assert found(four) == found(one)
     for key in ("cases", "shrink_cases", "findings"):
         assert four.meta["summary"][key] == one.meta["summary"][key]
     assert one.meta["summary"]["cases"] == 14
-
-
-def _found(report: Report) -> list[tuple[object, ...]]:
-    """What a finding says, without what differs between two runs' servers (Date, ports)."""
-    return [
-        (f.key, f.level, f.count, f.exchange.request if f.exchange else None)
-        for f in report.findings
-    ]

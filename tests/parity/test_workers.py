@@ -7,8 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +22,9 @@ from contract_tools._parity.live import URLTarget
 from contract_tools._parity.session import target_for_factory
 from contract_tools._parity.unit import Merged, UnitResult, merge
 from contract_tools.cli.main import app
-from contract_tools.models import Level, Mode, Request, Response, ResponsePath
+from contract_tools.models import Level, Mode, Report, Request, Response, ResponsePath
 from tests.parity.apps import bookshop_fastapi, bookshop_flask
+from tests.parity.items import STATEFUL, ItemsServer, found, serving, spec
 from tests.parity.running import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,84 +213,20 @@ def test_a_script_without_a_main_guard_gets_one_line_that_says_what_to_do(tmp_pa
 
 # -- live servers: reads in workers first, then writes here, in order -----------------------
 
-_LIVE_SPEC: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "items", "version": "1"},
-    "paths": {
-        "/items/{id}": {
-            "get": {
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                ],
-                "responses": {"200": {"description": "an item"}},
-            }
-        },
-        "/count": {"get": {"responses": {"200": {"description": "items created so far"}}}},
-        "/items": {"post": {"responses": {"201": {"description": "created"}}}},
-    },
-}
 
-
-class _ItemsServer:
-    """Counts the items created; the port answers a negative id with 404 and a create with 200
-    (the legacy app: 200 and 201). Every request line is logged, in arrival order."""
-
-    def __init__(self, port: bool) -> None:
-        self.log: list[str] = []
-        self.created = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self, status: int, document: object) -> None:
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                outer.log.append(f"GET {self.path}")
-                if self.path == "/count":
-                    self._answer(200, {"count": outer.created})
-                    return
-                item = self.path.rsplit("/", 1)[-1]
-                self._answer(404 if port and item.startswith("-") else 200, {"id": item})
-
-            def do_POST(self) -> None:
-                outer.log.append(f"POST {self.path}")
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                outer.created += 1
-                self._answer(200 if port else 201, {"created": True})
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.http.shutdown()
-        self.http.server_close()
-
-
-def _live_items_run(workers: int) -> tuple[Any, _ItemsServer, _ItemsServer]:
-    legacy, port = _ItemsServer(port=False), _ItemsServer(port=True)
-    try:
+def _live_items_run(workers: int) -> tuple[Report, ItemsServer, ItemsServer]:
+    document = spec(STATEFUL)
+    with serving() as (legacy, port):
         report = run(
             URLTarget(legacy.url),
             URLTarget(port.url),
-            {"baseline": _LIVE_SPEC, "candidate": _LIVE_SPEC},
+            {"baseline": document, "candidate": document},
             max_examples=20,
             seed=3,
             mode="positive",
             stateful=False,
             workers=workers,
         )
-    finally:
-        legacy.close()
-        port.close()
     return report, legacy, port
 
 
@@ -299,23 +234,15 @@ def test_two_live_servers_read_in_workers_first_then_write_here_with_the_same_fi
     one, legacy_one, port_one = _live_items_run(workers=1)
     two, legacy_two, port_two = _live_items_run(workers=2)
     assert (one.meta["workers"], two.meta["workers"]) == (1, 2)
-    found = [(f.key.operation, f.key.id, f.subject) for f in one.findings]
-    assert found == [
+    drifts = [(f.key.operation, f.key.id, f.subject) for f in one.findings]
+    assert drifts == [
         ("GET /items/{id}", "status-mismatch", ("status 200 -> 404",)),
         ("POST /items", "status-mismatch", ("status 201 -> 200",)),
     ]
-    assert _found(two) == _found(one)
+    assert found(two) == found(one)
     assert one.meta["summary"]["cases"] == two.meta["summary"]["cases"]
     for server in (legacy_one, port_one, legacy_two, port_two):
         # Every read before the first write: GET /count saw no item created, whatever N.
         methods = [line.split()[0] for line in server.log]
         assert methods == sorted(methods, key=lambda m: m == "POST")
         assert "POST" in methods and "GET /count" in server.log
-
-
-def _found(report: Any) -> list[tuple[object, ...]]:
-    """What a finding says, without what differs between two runs' servers (Date, ports)."""
-    return [
-        (f.key, f.level, f.count, f.exchange.request if f.exchange else None)
-        for f in report.findings
-    ]

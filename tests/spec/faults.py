@@ -10,19 +10,16 @@ import socketserver
 import time
 from contextlib import AbstractContextManager
 
-from tests.raw_server import raw_server
+from tests.raw_server import raw_server, read_head
 
 SPEC = json.dumps({"openapi": "3.1.0", "paths": {}}).encode()
 
 
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = self.request.recv(4096)
-            if not chunk:
-                return
-            data += chunk
+        data = read_head(self.request)
+        if data is None:
+            return
         path = data.split(b" ", 2)[1].decode()
         sock: socket.socket = self.request
         try:
