@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from contract_tools._parity.live import URLTarget
 from contract_tools.models import Report
+from tests.parity.running import run
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 GET_ITEM: dict[str, Any] = {
@@ -95,6 +97,23 @@ def serving(wait: float = 0) -> Iterator[tuple[ItemsServer, ItemsServer]]:
         for server in pair:
             server.http.shutdown()
             server.http.server_close()
+
+
+def live_run(
+    legacy: ItemsServer, port: ItemsServer, paths: dict[str, Any], **settings: Any
+) -> Report:
+    """A parity run of the two servers: positive mode, 20 examples, seed 3, no sequences."""
+    document = spec(paths)
+    return run(
+        URLTarget(legacy.url),
+        URLTarget(port.url),
+        {"baseline": document, "candidate": document},
+        max_examples=20,
+        seed=3,
+        mode="positive",
+        stateful=False,
+        **settings,
+    )
 
 
 def found(report: Report) -> list[tuple[object, ...]]:

@@ -9,15 +9,13 @@ import pytest
 
 from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.generate import MergedOperation
-from contract_tools._parity.live import URLTarget
 from contract_tools._parity.noise import NoiseBook
 from contract_tools._parity.normalize import Normalizer
 from contract_tools._parity.targets import Target
 from contract_tools._parity.window import Window, overlappable, window_for
 from contract_tools.errors import AppLoadError
-from contract_tools.models import Report, Request, Response
-from tests.parity.items import GET_ITEM, ItemsServer, found, serving, spec
-from tests.parity.running import run
+from contract_tools.models import Request, Response
+from tests.parity.items import GET_ITEM, found, live_run, serving
 
 GET = MergedOperation("GET /items/{id}", "GET", "/items/{id}")
 POST = MergedOperation("POST /items", "POST", "/items")
@@ -138,26 +136,12 @@ def test_only_safe_requests_to_two_live_servers_overlap() -> None:
 # -- a whole run against two live servers ----------------------------------------------------
 
 
-def _live_run(legacy: ItemsServer, port: ItemsServer, concurrency: int) -> Report:
-    document = spec(GET_ITEM)
-    return run(
-        URLTarget(legacy.url),
-        URLTarget(port.url),
-        {"baseline": document, "candidate": document},
-        max_examples=20,
-        seed=3,
-        mode="positive",
-        stateful=False,
-        concurrency=concurrency,
-    )
-
-
 def test_a_live_run_finds_the_same_drifts_from_the_same_cases_with_cases_in_flight() -> None:
     with serving(wait=0) as (legacy, port):
-        one = _live_run(legacy, port, concurrency=1)
+        one = live_run(legacy, port, GET_ITEM, concurrency=1)
     assert (legacy.most, port.most) == (1, 1)  # one at a time means one at a time
     with serving(wait=0.5) as (legacy, port):
-        four = _live_run(legacy, port, concurrency=4)
+        four = live_run(legacy, port, GET_ITEM, concurrency=4)
     assert 2 <= legacy.most <= 4 and 2 <= port.most <= 4  # several in flight, never over 4
     assert [(f.key.id, f.subject) for f in one.findings] == [
         ("status-mismatch", ("status 200 -> 404",))

@@ -18,13 +18,12 @@ from typer.testing import CliRunner
 from contract_tools._parity.case import Outcome
 from contract_tools._parity.compare import BODY, STATUS, Difference
 from contract_tools._parity.identity import Signatures
-from contract_tools._parity.live import URLTarget
 from contract_tools._parity.session import target_for_factory
 from contract_tools._parity.unit import Merged, UnitResult, merge
 from contract_tools.cli.main import app
 from contract_tools.models import Level, Mode, Report, Request, Response, ResponsePath
 from tests.parity.apps import bookshop_fastapi, bookshop_flask
-from tests.parity.items import STATEFUL, ItemsServer, found, serving, spec
+from tests.parity.items import STATEFUL, ItemsServer, found, live_run, serving
 from tests.parity.running import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,18 +214,8 @@ def test_a_script_without_a_main_guard_gets_one_line_that_says_what_to_do(tmp_pa
 
 
 def _live_items_run(workers: int) -> tuple[Report, ItemsServer, ItemsServer]:
-    document = spec(STATEFUL)
     with serving() as (legacy, port):
-        report = run(
-            URLTarget(legacy.url),
-            URLTarget(port.url),
-            {"baseline": document, "candidate": document},
-            max_examples=20,
-            seed=3,
-            mode="positive",
-            stateful=False,
-            workers=workers,
-        )
+        report = live_run(legacy, port, STATEFUL, workers=workers)
     return report, legacy, port
 
 
