@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from contract_tools._parity.exploration import hypothesis_run, reraise_ours
+from contract_tools._parity.exploration import Choices, hypothesis_run, reraise_ours
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, Value, extract, parameters
 from contract_tools._parity.step_generation import step_example, step_strategy
@@ -260,11 +260,13 @@ def run_plans(
     seed: int,
     *,
     shrink: bool,
+    start: Choices | None = None,
 ) -> None:
     """``body`` over ``n`` plans drawn with a fixed seed (``hypothesis_run``, as exploration
-    draws requests); shrinking when asked. Our own errors leave as themselves."""
+    draws requests); shrinking when asked, from ``start`` (a drawn plan's choices) when given.
+    Our own errors leave as themselves."""
     try:
-        hypothesis_run(strategy, body, n, seed, shrink=shrink)
+        hypothesis_run(strategy, body, n, seed, shrink=shrink, start=start)
     except BaseException as exc:
         reraise_ours(exc)
         raise

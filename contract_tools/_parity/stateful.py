@@ -30,7 +30,7 @@ from typing import Any
 from contract_tools._parity.case import Judge, Outcome
 from contract_tools._parity.compare import STATUS_PATH, Difference, differing_paths
 from contract_tools._parity.counterparts import Counterparts
-from contract_tools._parity.exploration import failure_reason
+from contract_tools._parity.exploration import Choices, drawn_choices, failure_reason
 from contract_tools._parity.generate import MergedOperation
 from contract_tools._parity.links import Link, extract
 from contract_tools._parity.noise import NoiseBook, request_shape
@@ -102,12 +102,15 @@ class StatefulPhase:
         if strategy is None:
             return
         cache: dict[Plan, SequenceRun] = {}
+        drawn: dict[Plan, Choices] = {}  # the random plans' choices, where shrinking starts
         new: list[DriftKey] = []
 
         def explore(plan: Plan) -> None:
             if plan in cache:
                 return
             run = cache[plan] = self.check(plan)
+            if random:
+                drawn[plan] = drawn_choices()
             self.sequences += 1
             for key in self._record(run):
                 new.append(key)
@@ -116,20 +119,22 @@ class StatefulPhase:
         # Half the budget at most for the skeletons: the random plans find what no fixed
         # order foresaw (an update whose body leaves a field out).
         skeletons = planner.skeletons(budget.max_sequences // 2) if budget.skeletons else []
+        random = False  # skeletons and reads are built, not drawn: no choices
         # A shared state is looked at before anything changes it: lists that differ in
         # length already are a warning, not a finding of whichever sequence reads them.
         reads = [] if self.fresh else planner.reads()
         for plan in [*reads, *skeletons]:
             explore(plan)
         random_budget = budget.max_sequences - len(skeletons) - len(reads)
-        if random_budget > 0:
+        random = random_budget > 0
+        if random:
             try:
                 run_plans(strategy, explore, random_budget, seed, shrink=False)
             except Exception as exc:  # Hypothesis giving up (unsatisfiable draws): say so
                 self.failure = failure_reason(exc)
         if budget.shrink:
             for key in new:
-                self._shrink(key, strategy, cache, budget, seed, random_budget)
+                self._shrink(key, strategy, cache, drawn, budget, seed, random_budget)
         for key in new:
             self._needs_a_sequence(key)
 
@@ -299,12 +304,15 @@ class StatefulPhase:
         key: DriftKey,
         strategy: Any,
         cache: dict[Plan, SequenceRun],
+        drawn: dict[Plan, Choices],
         budget: Budget,
         seed: int,
         explored: int,
     ) -> None:
         """Fewer steps first (each step but the differing one left out in turn, while the
-        drift still shows), then Hypothesis's shrinker from the plan exploration found."""
+        drift still shows), then Hypothesis's shrinker from the choices of the first drawn
+        plan that showed it (none: a skeleton found it, and replaying the same seed would draw
+        the same plans again, so the shortened skeleton stands)."""
         drift = self.drifts[key]
         sent = 0
 
@@ -335,8 +343,9 @@ class StatefulPhase:
                 shortened = any(
                     shows(plan[:i] + plan[i + 1 :]) for i in range(len(plan) - 2, -1, -1)
                 )
-            if explored > 0:
-                run_plans(strategy, condition, explored, seed, shrink=True)
+            start = next((drawn[p] for p in drawn if shows(p)), None)
+            if explored > 0 and start is not None:
+                run_plans(strategy, condition, explored, seed, shrink=True, start=start)
         except _BudgetSpent:
             pass  # the shortest plan found so far stays the example
         except Exception:

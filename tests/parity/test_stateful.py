@@ -189,7 +189,7 @@ def test_shrinking_leaves_out_every_step_the_drift_does_not_need() -> None:
     (key,) = phase._record(run_)
     strategy = planner.strategy(5)
     budget = Budget(max_sequences=10, max_steps=5, shrink=True, shrink_sequences=20)
-    phase._shrink(key, strategy, {long: run_}, budget, seed=1, explored=0)
+    phase._shrink(key, strategy, {long: run_}, {}, budget, seed=1, explored=0)
     drift = phase.drifts[key]
     assert [s.operation for s in drift.run.plan[: drift.step]] == [
         CREATE,
