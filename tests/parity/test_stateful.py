@@ -258,34 +258,30 @@ def live_pairs() -> Iterator[list[tuple[str, str]]]:
             server.close()  # runs each generator's finally: its server is stopped
 
 
-def _live(baseline: str, candidate: str) -> Any:
-    from contract_tools._parity.session import make_target
-
-    return run(
-        make_target(baseline),
-        make_target(candidate),
-        seed=SEED,
-        max_examples=5,
-        max_sequences=20,
-    )
+def _live(baseline: str, candidate: str, tmp_path: Path) -> list[dict[str, Any]]:
+    """The sequence findings of a parity run of two live servers: the CLI in its own process,
+    so the draws do not depend on which modules earlier tests loaded (test_example_pair)."""
+    out = tmp_path / "parity.json"
+    command = [
+        *(sys.executable, "-m", "contract_tools", "parity", baseline, candidate),
+        *("--seed", str(SEED), "--max-examples", "5", "--max-sequences", "20"),
+        *("--probes", "none", "--no-database", "--fail-on", "never", "--json", str(out)),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert document["stateful"]["state"] == "shared"
+    return [f for f in document["findings"] if "sequence" in f["details"]]
 
 
 def test_live_servers_share_their_state_and_still_show_the_state_drifts(
-    live_pairs: list[tuple[str, str]],
+    live_pairs: list[tuple[str, str]], tmp_path: Path
 ) -> None:
     (legacy, drifting), (other_legacy, faithful) = live_pairs
-    report = _live(legacy, drifting)
-    assert report.meta["stateful"]["state"] == "shared"
     # One state for every sequence: what differs is seen again in later lists with other
     # path sets, so the drifts are checked by operation and finding id.
-    found = {(f.operation, f.id) for f in report.findings if f.sequence}
-    assert found >= {
-        ("DELETE " + ITEM, "status-mismatch"),
-        ("GET /notes", "body-mismatch"),
-        ("GET " + ITEM, "status-mismatch"),
-        ("PATCH " + ITEM, "body-mismatch"),
-    }
-    assert found <= {
+    found = {(f["operation"], f["id"]) for f in _live(legacy, drifting, tmp_path)}
+    assert found == {
         ("DELETE " + ITEM, "status-mismatch"),
         ("GET /notes", "body-mismatch"),
         ("GET " + ITEM, "status-mismatch"),
@@ -293,5 +289,11 @@ def test_live_servers_share_their_state_and_still_show_the_state_drifts(
         ("PATCH " + ITEM, "status-mismatch"),
         (f"POST {ITEM}/archive", "status-mismatch"),
     }
-    quiet = _live(other_legacy, faithful)
-    assert [f for f in quiet.findings if f.sequence] == []
+    # A known limitation, not a drift: on one shared state, the list also holds the notes the
+    # single-request phase created on both servers. Nothing paired those (random ids) and each
+    # server stamped its own clock, so a list read may differ at exactly these item fields. No
+    # other sequence finding is allowed.
+    unpaired = {"$[*].id", "$[*].created_at", "$[*].updated_at"}
+    for finding in _live(other_legacy, faithful, tmp_path):
+        assert (finding["operation"], finding["id"]) == ("GET /notes", "body-mismatch")
+        assert set(finding["details"]["paths"]) <= unpaired, finding["message"]
