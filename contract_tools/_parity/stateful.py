@@ -24,7 +24,7 @@ that shows it is the example.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from contract_tools._parity.case import Judge, Outcome
@@ -45,7 +45,16 @@ from contract_tools._parity.sequence_drifts import (
     single_key,
     without_sequence,
 )
-from contract_tools._parity.sequences import Plan, Planner, Played, play, run_plans, size
+from contract_tools._parity.sequences import (
+    Plan,
+    Planner,
+    Played,
+    Step,
+    play,
+    run_plans,
+    size,
+)
+from contract_tools._parity.shared_state import diverged, standing_differences
 from contract_tools._parity.targets import Target
 from contract_tools.models import EVERY, DriftKey, Level, Request, Response, ResponsePath
 
@@ -77,6 +86,7 @@ class StatefulPhase:
         self.fresh = baseline.fresh_per_case and candidate.fresh_per_case
         self.drifts: dict[DriftKey, SequenceDrift] = {}
         self.warnings: list[str] = []
+        self._reading = False  # playing the reads before any sequence (a shared state)
         self.sequences = 0
         self.shrink_sequences = 0
         self.failure: str | None = None  # why the random plans stopped early, if they did
@@ -123,7 +133,11 @@ class StatefulPhase:
         # A shared state is looked at before anything changes it: lists that differ in
         # length already are a warning, not a finding of whichever sequence reads them.
         reads = [] if self.fresh else planner.reads()
-        for plan in [*reads, *skeletons]:
+        self._reading = True  # the state as the single requests left it
+        for plan in reads:
+            explore(plan)
+        self._reading = False
+        for plan in skeletons:
             explore(plan)
         random_budget = budget.max_sequences - len(skeletons) - len(reads)
         random = random_budget > 0
@@ -178,6 +192,8 @@ class StatefulPhase:
                 found = self._differences(op, base, cand_answer, index)
             if index == 0 and not self.fresh:
                 self._diverged(step.operation, base.responses[0], cand_answer)
+                if self._reading and self._standing(step, base.responses[0], cand_answer):
+                    found = self._differences(op, base, cand_answer, index)
             if found:
                 differed.add(index + 1)
             if index > 0:
@@ -256,17 +272,21 @@ class StatefulPhase:
                 shape = request_shape(first.requests[index], first.responses[index])
                 self.noise.learn(step.operation, paths, shape)
 
+    def _standing(self, step: Step, base: Response, cand: Response) -> bool:
+        """A list the shared state already differs in (``shared_state``): noise, said once."""
+        paths = standing_differences(base, cand, self.normalizer)
+        if paths:
+            self.noise.learn(step.operation, paths, request_shape(step.request, base))
+            self.warnings.append(
+                f"{step.operation}: before any sequence both lists already differ at "
+                f"{', '.join(sorted(map(str, paths)))} (items the single requests created on "
+                "each side, never paired): not compared in sequences"
+            )
+        return bool(paths)
+
     def _diverged(self, operation: str, base: Response, cand: Response) -> None:
-        """A shared state that visibly differs at a plan's first step: say so once."""
-        lengths = _list_length(base), _list_length(cand)
-        if None in lengths or lengths[0] == lengths[1]:
-            return
-        text = (
-            f"{operation}: at the first step of a sequence the baseline listed {lengths[0]} "
-            f"item(s), the candidate {lengths[1]}: the two sides' shared state has diverged, "
-            "so later steps may differ for that reason (use factory references or reset both)"
-        )
-        if not any(w.startswith(f"{operation}: at the first step") for w in self.warnings):
+        text = diverged(operation, base, cand)  # said once per operation
+        if text and not any(w.startswith(f"{operation}: at the first") for w in self.warnings):
             self.warnings.append(text)
 
     # -- drifts ---------------------------------------------------------------------------------
@@ -377,15 +397,3 @@ class _Shows(Exception):
 
 class _BudgetSpent(BaseException):
     """Ends a shrink at once (Hypothesis lets a non-Exception through)."""
-
-
-def _list_length(response: Response) -> int | None:
-    ok, value = response.json()
-    if not ok:
-        return None
-    if isinstance(value, list):
-        return len(value)
-    if isinstance(value, Mapping):
-        lists = [v for v in value.values() if isinstance(v, list)]
-        return len(lists[0]) if len(lists) == 1 else None
-    return None
