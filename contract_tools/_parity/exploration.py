@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from contract_tools._parity.case import Outcome
 from contract_tools._parity.generate import MergedOperation, build_strategy, coverage_requests
 from contract_tools.errors import ContractToolsError
-from contract_tools.models import DriftKey, Mode, Request, Response
+from contract_tools.models import Mode, Request, Response
 
 T = TypeVar("T")
 
@@ -35,6 +35,7 @@ Judged = Callable[[Request, Outcome], None]
 class Flight(Protocol):
     """Requests sent while the next are drawn, judged in order (``window.Window``)."""
 
+    def __contains__(self, request: object) -> bool: ...
     def submit(self, request: Request) -> None: ...
     def drain(self) -> None: ...
     def close(self) -> None: ...
@@ -46,10 +47,9 @@ class Exploration:
 
     strategies: dict[Mode, Any] = field(default_factory=dict)
     cache: dict[Request, Outcome] = field(default_factory=dict)
-    # The Hypothesis choices each drawn request came from (boundary cases have none): the
-    # shrinker starts from a drift's own choices instead of replaying every draw before it.
+    # The Hypothesis choices of each drawn request that showed a difference (boundary cases
+    # have none): the shrinker starts there instead of replaying every draw before it.
     choices: dict[Request, Choices] = field(default_factory=dict)
-    new: dict[DriftKey, Mode] = field(default_factory=dict)  # drift -> the mode that found it
     sent: int = 0
     failure: BaseException | None = None
     skip_reason: str | None = None
@@ -97,11 +97,8 @@ def explore(
         result.skip_reason = reason
         return result
     current = next(iter(result.strategies))
-    drawing = False  # boundary cases are built, not drawn: they have no choices
-    in_flight: set[Request] = set()
 
     def judged(request: Request, outcome: Outcome) -> None:
-        in_flight.discard(request)
         result.sent += 1
         on_case(request, outcome, current)
         if outcome.differences:
@@ -114,36 +111,35 @@ def explore(
 
     flight = window(judged) if window is not None else None
 
-    def case(request: Request) -> None:
-        if request in result.cache or request in in_flight:
+    def case(request: Request, drawn: bool = False) -> None:
+        if request in result.cache or (flight is not None and request in flight):
             return
-        if drawing:
+        if drawn:  # boundary cases are built, not drawn: they have no choices
             result.choices[request] = drawn_choices()
         if flight is None:
             judged(request, send(op, request))
         else:
-            in_flight.add(request)
             flight.submit(request)
+
+    def drawn_case(request: Request) -> None:
+        case(request, drawn=True)
 
     try:
         for current, strategy in result.strategies.items():
             if coverage:
                 for boundary in coverage_requests(op, current.value, max_examples):
                     case(boundary)
-            drawing = True
             try:
                 if flight is not None:
                     # Every answer so far judged before the first draw: the values generation
                     # mixes in are read then (harvest.Snapshot), as when sent one at a time.
                     flight.drain()
-                hypothesis_run(strategy, case, max_examples, seed(current), shrink=False)
+                hypothesis_run(strategy, drawn_case, max_examples, seed(current), shrink=False)
                 if flight is not None:
                     flight.drain()
             except BaseException as exc:  # FailureGroup and other groups are not Exceptions
                 reraise_ours(exc)
                 result.failure = exc
-            finally:
-                drawing = False
     finally:
         if flight is not None:
             flight.close()

@@ -47,6 +47,10 @@ class Window:
         self._pool = ThreadPoolExecutor(size, thread_name_prefix="contract-tools-window")
         self._flight: deque[tuple[Request, Future[Sent]]] = deque()
 
+    def __contains__(self, request: object) -> bool:
+        """Whether ``request`` is sent and not judged yet (at most ``size`` to look through)."""
+        return any(request == sent for sent, _ in self._flight)
+
     def submit(self, request: Request) -> None:
         """Send ``request``; judge the oldest cases while more than ``size`` are in flight."""
         self._flight.append((request, self._pool.submit(self.judge.send, request)))
