@@ -86,7 +86,6 @@ class StatefulPhase:
         self.fresh = baseline.fresh_per_case and candidate.fresh_per_case
         self.drifts: dict[DriftKey, SequenceDrift] = {}
         self.warnings: list[str] = []
-        self._reading = False  # playing the reads before any sequence (a shared state)
         self.sequences = 0
         self.shrink_sequences = 0
         self.failure: str | None = None  # why the random plans stopped early, if they did
@@ -115,12 +114,10 @@ class StatefulPhase:
         drawn: dict[Plan, Choices] = {}  # the random plans' choices, where shrinking starts
         new: list[DriftKey] = []
 
-        def explore(plan: Plan) -> None:
+        def explore(plan: Plan, *, reading: bool = False) -> None:
             if plan in cache:
                 return
-            run = cache[plan] = self.check(plan)
-            if random:
-                drawn[plan] = drawn_choices()
+            run = cache[plan] = self.check(plan, reading=reading)
             self.sequences += 1
             for key in self._record(run):
                 new.append(key)
@@ -129,21 +126,24 @@ class StatefulPhase:
         # Half the budget at most for the skeletons: the random plans find what no fixed
         # order foresaw (an update whose body leaves a field out).
         skeletons = planner.skeletons(budget.max_sequences // 2) if budget.skeletons else []
-        random = False  # skeletons and reads are built, not drawn: no choices
         # A shared state is looked at before anything changes it: lists that differ in
         # length already are a warning, not a finding of whichever sequence reads them.
         reads = [] if self.fresh else planner.reads()
-        self._reading = True  # the state as the single requests left it
         for plan in reads:
-            explore(plan)
-        self._reading = False
+            explore(plan, reading=True)  # the state as the single requests left it
         for plan in skeletons:
             explore(plan)
+
+        def explore_drawn(plan: Plan) -> None:
+            # Skeletons and reads are built, not drawn: only random plans have choices.
+            if plan not in cache:
+                drawn[plan] = drawn_choices()
+            explore(plan)
+
         random_budget = budget.max_sequences - len(skeletons) - len(reads)
-        random = random_budget > 0
-        if random:
+        if random_budget > 0:
             try:
-                run_plans(strategy, explore, random_budget, seed, shrink=False)
+                run_plans(strategy, explore_drawn, random_budget, seed, shrink=False)
             except Exception as exc:  # Hypothesis giving up (unsatisfiable draws): say so
                 self.failure = failure_reason(exc)
         if budget.shrink:
@@ -169,8 +169,9 @@ class StatefulPhase:
 
     # -- one plan on both sides ---------------------------------------------------------------
 
-    def check(self, plan: Plan) -> SequenceRun:
-        """Play ``plan`` on both sides and find the first step that differs."""
+    def check(self, plan: Plan, *, reading: bool = False) -> SequenceRun:
+        """Play ``plan`` on both sides and find the first step that differs; ``reading``: one of
+        the reads played on a shared state before any sequence."""
         base, cand = self._play_both(plan)
         self.steps += len(plan)
         run = SequenceRun(plan, base, cand)
@@ -192,7 +193,7 @@ class StatefulPhase:
                 found = self._differences(op, base, cand_answer, index)
             if index == 0 and not self.fresh:
                 self._diverged(step.operation, base.responses[0], cand_answer)
-                if self._reading and self._standing(step, base.responses[0], cand_answer):
+                if reading and self._standing(step, base.responses[0], cand_answer):
                     found = self._differences(op, base, cand_answer, index)
             if found:
                 differed.add(index + 1)
